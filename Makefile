@@ -8,14 +8,18 @@ TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: run test test-fast bench lint venv clean
 
-$(STAMP): requirements.txt pyproject.toml
+PIP := $(PY) -m pip install --quiet --disable-pip-version-check
+
+$(STAMP): requirements.txt requirements-build.txt pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(PIP) -r requirements-build.txt -r requirements.txt 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PY) -c "import numba, polars, pydantic" || { echo "dependency install failed"; exit 1; }
+	$(PIP) --no-deps --no-build-isolation -e .
 	@touch $@
 
 $(TEST_STAMP): $(STAMP) requirements-test.txt
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	$(PIP) -r requirements-test.txt 2>&1 | grep -v "^WARNING: Location" || true
+	@$(PY) -c "import simpy, pm4py, hypothesis, pytest" || { echo "test dependency install failed"; exit 1; }
 	@touch $@
 
 venv: $(STAMP)
