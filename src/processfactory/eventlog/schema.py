@@ -68,5 +68,17 @@ RAW_KINDS: dict[int, tuple[str | None, str]] = {
 __all__ = [
     "DEFAULT_BASE_TIME",
     "EVENT_SCHEMA",
+    "EV_COMPLETE",
+    "EV_DEFECT",
+    "EV_EXIT",
+    "EV_MOVE_COMPLETE",
+    "EV_MOVE_START",
+    "EV_ORDER",
+    "EV_RELEASE",
+    "EV_REWORK",
+    "EV_SCRAP",
+    "EV_SETUP_COMPLETE",
+    "EV_SETUP_START",
+    "EV_START",
     "RAW_KINDS",
 ]

@@ -1,6 +1,18 @@
 """Scenario: the model of a process (pydantic schema, YAML load/save, built-in library)."""
 
+from processfactory.scenario.checks import check_scenario
 from processfactory.scenario.distributions import Distribution
+from processfactory.scenario.loader import (
+    Problem,
+    ScenarioError,
+    dump_scenario,
+    library_names,
+    library_path,
+    load_scenario,
+    parse_scenario,
+    save_scenario,
+    scenario_json_schema,
+)
 from processfactory.scenario.model import (
     Breakdowns,
     Costs,
@@ -26,10 +38,20 @@ __all__ = [
     "Layout",
     "Operator",
     "Order",
+    "Problem",
     "Product",
     "Release",
     "RunControl",
     "Scenario",
+    "ScenarioError",
     "Setup",
     "Station",
+    "check_scenario",
+    "dump_scenario",
+    "library_names",
+    "library_path",
+    "load_scenario",
+    "parse_scenario",
+    "save_scenario",
+    "scenario_json_schema",
 ]

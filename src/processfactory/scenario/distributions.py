@@ -94,9 +94,7 @@ class Triangular(_Dist):
     @model_validator(mode="after")
     def _ordered(self) -> Triangular:
         if not (self.low <= self.mode <= self.high):
-            raise ValueError(
-                f"needs low <= mode <= high, got {self.low}, {self.mode}, {self.high}"
-            )
+            raise ValueError(f"needs low <= mode <= high, got {self.low}, {self.mode}, {self.high}")
         return self
 
     @property
@@ -243,10 +241,19 @@ def _bare_number_is_deterministic(value: object) -> object:
     return value
 
 
+_AnyDist = (
+    Deterministic | Uniform | Triangular | Exponential | Normal | LogNormal | Gamma | Empirical
+)
+
 Distribution = Annotated[
-    Deterministic | Uniform | Triangular | Exponential | Normal | LogNormal | Gamma | Empirical,
+    _AnyDist,
     Field(discriminator="dist"),
-    BeforeValidator(_bare_number_is_deterministic),
+    # the JSON schema must admit the bare-number shorthand the validator accepts, or editors
+    # using the schema would flag `time: 2.5` as an error
+    BeforeValidator(
+        _bare_number_is_deterministic,
+        json_schema_input_type=NonNegativeTime | Annotated[_AnyDist, Field(discriminator="dist")],
+    ),
 ]
 
 __all__ = [

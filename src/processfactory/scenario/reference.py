@@ -1,0 +1,309 @@
+"""The scenario reference page (``docs/scenario.md``), generated from the pydantic models.
+
+The tables come from the models' field types, defaults and descriptions, so the page cannot
+drift from what the loader accepts; a test compares the committed page with this output.
+Regenerate it with::
+
+    .venv/bin/python -m processfactory.scenario.reference > docs/scenario.md
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+import types
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+from pydantic import AliasChoices, BaseModel
+from pydantic.fields import FieldInfo
+
+from processfactory.scenario.distributions import Distribution
+from processfactory.scenario.loader import library_path
+from processfactory.scenario.model import (
+    Breakdowns,
+    Costs,
+    Defects,
+    Demand,
+    Identifier,
+    Layout,
+    Operator,
+    Order,
+    Product,
+    Release,
+    RunControl,
+    Scenario,
+    Setup,
+    Station,
+)
+
+SECTIONS: list[type[BaseModel]] = [
+    Scenario,
+    Station,
+    Setup,
+    Defects,
+    Breakdowns,
+    Operator,
+    Layout,
+    Product,
+    Order,
+    Release,
+    Demand,
+    Costs,
+    RunControl,
+]
+
+DIST_EXAMPLES: dict[str, str] = {
+    "deterministic": "`2.5` or `{dist: deterministic, value: 2.5}`",
+    "uniform": "`{dist: uniform, low: 1, high: 3}`",
+    "triangular": "`{dist: triangular, low: 1, mode: 1.5, high: 3}`",
+    "exponential": "`{dist: exponential, mean: 4}`",
+    "normal": "`{dist: normal, mean: 2, cv: 0.2}`",
+    "lognormal": "`{dist: lognormal, mean: 1.2, cv: 0.5}`",
+    "gamma": "`{dist: gamma, mean: 3, cv: 0.7}`",
+    "empirical": "`{dist: empirical, values: [1.2, 1.4, 1.1, 2.0]}`",
+}
+
+_INTRO = """\
+# Scenario reference
+
+A scenario describes a process as data: its stations in routing order, their times and waiting
+places, the people who work there, the floor layout, how work is released, what the customer
+wants, what it costs and how long to run. It is written in YAML and loaded with
+`processfactory.scenario.load_scenario` (a file path, or the name of a built-in scenario such as
+`demo`).
+
+*This page is generated from the scenario model by
+`python -m processfactory.scenario.reference`; do not edit it by hand.*
+
+## Units
+
+- **Time**: every time (operation, setup, inter-arrival, repair, due dates, run duration) is in
+  the scenario's `time_unit`: `s`, `min` (the default) or `h`.
+- **Distance**: metres (station `position`); walking speed in metres per second.
+- **Area**: square metres (`footprint`, `buffer_footprint`).
+- **Money**: the currency named in `costs.currency`; labour per operator-hour, holding per unit
+  of WIP per hour.
+
+## How work flows
+
+- A unit follows a **routing**: the stations it visits, in order. When no `products` are given,
+  the stations as listed form the routing of the single product. A product may give its own
+  `routing` (a subset or another order of the station ids) and its own operation `times`.
+- Each station has `servers` identical workplaces and a `buffer` of waiting places in front of
+  it. A station whose next buffer is full keeps its finished unit and is blocked.
+- **Release**: with `push` units enter as orders arrive (random `arrivals`, or a fixed list of
+  `orders`). With saturated supply (`arrivals: saturated`, the default without orders) there is
+  always work waiting: a unit is released when the first station takes it. Under `conwip` at
+  most `cap` units are in the line; with saturated supply a new unit is released whenever the
+  line is below its cap. Under `kanban` a station starts a unit only with a free card.
+- **Operators**: without `operators` every server is self-staffed. Operator groups with several
+  skills walk between their stations over the layout.
+- **Run**: a run stops after `run.units` observed units or at `run.duration`, whichever comes
+  first; a run with a fixed list of orders also ends when every order is done. The warm-up
+  (`warmup_units`, `warmup_time`) is excluded from the KPIs.
+
+## Checks
+
+Loading reports every problem at once, each as `file:line:column: path: message`, e.g.
+`line.yaml:12:5: stations[1].time.mean: Input should be greater than 0, got -1`. Beyond types
+and ranges, the loader checks that:
+
+- station, operator and product ids are unique, and every reference names an existing station
+  (routings, product time overrides, `detected_at`, `rework_at`, operator skills and
+  `start_at`, which must also be one of the group's skills) or product (orders);
+- a product time override is for a station on that product's routing;
+- a defect is detected at or after the station that makes it, on every routing that visits it;
+- every unit can finish: no defect rate 1 with rework, every station on a routing can be
+  worked by some operator group (when groups are given), and the run has a stop condition
+  (`run.units` or `run.duration`) unless work comes as a fixed list of orders;
+- every operator group covers some station of a routing;
+- nothing deadlocks: a CONWIP cap or a station's kanban cards are at least its process and
+  transfer batch; kanban cards are only set under policy `kanban`, which needs at least one;
+- either every station has a `position` or none has, and `layout.transport` has positions.
+"""
+
+
+def _num(value: float) -> str:
+    return f"{value:g}"
+
+
+def _constraints(metadata: list[Any]) -> str:
+    bounds: dict[str, float] = {}
+    for item in metadata:
+        for name in ("ge", "gt", "le", "lt", "min_length"):
+            value = getattr(item, name, None)
+            if value is not None:
+                bounds[name] = value
+    if "ge" in bounds and "le" in bounds:
+        return f" {_num(bounds['ge'])}–{_num(bounds['le'])}"
+    text = ""
+    for name, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+        if name in bounds:
+            text += f" {sign} {_num(bounds[name])}"
+    if "min_length" in bounds:
+        text += f" (at least {bounds['min_length']})"
+    return text
+
+
+def _flat_metadata(extra: tuple[Any, ...]) -> list[Any]:
+    return [m for e in extra for m in (e.metadata if isinstance(e, FieldInfo) else [e])]
+
+
+def _dist_members() -> set[Any]:
+    return set(get_args(get_args(Distribution)[0]))
+
+
+def _anchor(model: type[BaseModel]) -> str:
+    return f"[{model.__name__}](#{model.__name__.lower()})"
+
+
+def _type_text(tp: Any, metadata: list[Any] | None = None) -> str:
+    """Readable type of a field for the reference tables (no '|': it would split the cell)."""
+    metadata = list(metadata or [])
+    origin, args = get_origin(tp), get_args(tp)
+    if origin is Annotated:
+        return _type_text(args[0], [*metadata, *_flat_metadata(args[1:])])
+    if origin in (Union, types.UnionType):
+        members = [a for a in args if a is not type(None)]
+        if len(members) == 1:
+            return _type_text(members[0], metadata)
+        if set(members) == _dist_members():
+            return "[distribution](#time-distributions)"
+        return " or ".join(_type_text(m) for m in members)
+    if origin is Literal:
+        words = [f"`{a}`" for a in args]
+        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+    if origin is list:
+        return f"list of {_type_text(args[0])}{_constraints(metadata)}"
+    if origin is dict:
+        return f"mapping {_type_text(args[0])} → {_type_text(args[1])}"
+    if origin is tuple:
+        return "[" + ", ".join(_type_text(a) for a in args) + "]"
+    if isinstance(tp, type) and issubclass(tp, BaseModel):
+        return _anchor(tp)
+    if tp is str:
+        if any(getattr(m, "pattern", None) for m in metadata):
+            return "id"
+        return "text"
+    if tp is bool:
+        return "true/false"
+    if tp is int:
+        return "integer" + _constraints(metadata)
+    if tp is float:
+        return "number" + _constraints(metadata)
+    return getattr(tp, "__name__", str(tp))
+
+
+def _field_type(field: FieldInfo) -> str:
+    annotation = field.annotation
+    members = set(get_args(annotation)) - {type(None)}
+    if members and members == _dist_members():
+        return "[distribution](#time-distributions)"
+    return _type_text(annotation, list(field.metadata))
+
+
+def _default_text(field: FieldInfo) -> str:
+    if field.is_required():
+        return "**required**"
+    value = field.get_default(call_default_factory=True)
+    if value is None:
+        return "—"
+    if isinstance(value, BaseModel):
+        return "defaults"
+    if isinstance(value, bool):
+        return f"`{str(value).lower()}`"
+    if isinstance(value, int | float):
+        return f"`{_num(value)}`"
+    if isinstance(value, str):
+        return f"`{value}`" if value else '`""`'
+    if isinstance(value, list | dict):
+        return "`[]`" if isinstance(value, list) else "`{}`"
+    return f"`{value}`"  # pragma: no cover - every default of the model is covered above
+
+
+def _summary(model: type[BaseModel]) -> str:
+    return inspect.cleandoc(model.__doc__ or "").split("\n\n")[0].replace("\n", " ")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _description(field: FieldInfo) -> str:
+    if field.description:
+        return field.description
+    models = [
+        m
+        for m in get_args(field.annotation) or (field.annotation,)
+        if isinstance(m, type) and issubclass(m, BaseModel)
+    ]
+    return _summary(models[0]) if models else ""
+
+
+def _model_section(model: type[BaseModel]) -> str:
+    lines = [f"## {model.__name__}", "", inspect.cleandoc(model.__doc__ or ""), ""]
+    lines += ["| field | type | default | description |", "| --- | --- | --- | --- |"]
+    for name, field in model.model_fields.items():
+        cells = [f"`{name}`", _field_type(field), _default_text(field), _description(field)]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _param_text(name: str, field: FieldInfo) -> str:
+    text = f"`{name}`"
+    if isinstance(field.validation_alias, AliasChoices):
+        others = [c for c in field.validation_alias.choices if c != name]
+        text += "".join(f" (or `{c}`)" for c in others)
+    kind = _type_text(field.annotation, list(field.metadata))
+    if field.is_required():
+        return f"{text}: {kind}"
+    return f"{text}: {kind}, optional"
+
+
+def _distribution_section() -> str:
+    lines = [
+        "## Time distributions",
+        "",
+        "Every time field takes a distribution, written in the scenario's `time_unit`. Spread is",
+        "given the way it is measured on the floor: a mean and a coefficient of variation",
+        "(cv = standard deviation ÷ mean). A bare number is a deterministic time: `time: 2.5`",
+        "always takes 2.5. Samples are never negative.",
+        "",
+        "| dist | parameters | meaning | example |",
+        "| --- | --- | --- | --- |",
+    ]
+    for cls in get_args(get_args(Distribution)[0]):
+        tag = get_args(cls.model_fields["dist"].annotation)[0]
+        params = "; ".join(
+            _param_text(name, field) for name, field in cls.model_fields.items() if name != "dist"
+        )
+        meaning = " ".join((cls.__doc__ or "").split()).replace("``", "`")
+        cells = [f"`{tag}`", params, meaning, DIST_EXAMPLES[tag]]
+        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _example_section() -> str:
+    text = library_path("reference-line").read_text(encoding="utf-8").rstrip("\n")
+    intro = (
+        "The built-in `reference-line` scenario: five stations in a row with finite buffers,\n"
+        "saturated supply, and a run of 100 000 observed units after a warm-up of 1 000."
+    )
+    return f"## Example\n\n{intro}\n\n```yaml\n{text}\n```\n"
+
+
+def scenario_reference_markdown() -> str:
+    """The Markdown text of ``docs/scenario.md``."""
+    id_field = get_args(Identifier)[1]
+    rule = (id_field.description or "").split(": ", 1)[-1].rstrip(".")
+    longest = next(m.max_length for m in id_field.metadata if hasattr(m, "max_length"))
+    id_note = f"An **id** uses {rule}, at most {longest} characters."
+    parts = [_INTRO, id_note + "\n"]
+    parts += [_model_section(model) for model in SECTIONS]
+    parts += [_distribution_section(), _example_section()]
+    return "\n".join(parts)
+
+
+if __name__ == "__main__":
+    # bytes, so the page is UTF-8 whatever the terminal's locale
+    sys.stdout.buffer.write(scenario_reference_markdown().encode("utf-8"))

@@ -1,0 +1,400 @@
+"""Run one replication of a compiled scenario and turn the kernel's arrays into a RunRecord."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import polars as pl
+
+from processfactory.eventlog.record import RunContext, RunRecord
+from processfactory.sim import codes as K
+from processfactory.sim.compile import CompiledScenario, stream_seed
+
+_STATUS_NAMES = {0: "good", 1: "scrap"}
+_KERNEL: Callable[..., None] | None = None
+
+
+class SimulationError(RuntimeError):
+    """The run cannot go on (e.g. the line is stuck); the message says where and when."""
+
+
+def kernel() -> Callable[..., None]:
+    """The compiled kernel. numba is imported here, lazily, so the CLI starts instantly; with
+    ``NUMBA_DISABLE_JIT=1`` the same source runs as plain Python."""
+    global _KERNEL
+    if _KERNEL is None:
+        from processfactory.sim.kernel import run_kernel
+
+        _KERNEL = run_kernel
+    return _KERNEL
+
+
+class _Streams:
+    """The replication's random streams, grown on demand (a stream's prefix never changes)."""
+
+    def __init__(self, compiled: CompiledScenario, seed: int, replication: int) -> None:
+        self.compiled = compiled
+        self.rngs = [
+            np.random.Generator(np.random.PCG64(stream_seed(seed, replication, k)))
+            for k in range(len(compiled.streams))
+        ]
+        self.parts = [
+            np.asarray(s.sample(self.rngs[k], s.expected), dtype=np.float64)
+            for k, s in enumerate(compiled.streams)
+        ]
+        self._pack()
+
+    def _pack(self) -> None:
+        lens = np.array([len(p) for p in self.parts], np.int64)
+        self.start = np.zeros(len(lens), np.int64)
+        if len(lens):
+            self.start[1:] = np.cumsum(lens)[:-1]
+        self.len = lens
+        self.samples = np.concatenate(self.parts) if self.parts else np.zeros(1)
+
+    def grow(self, k: int) -> None:
+        more = max(len(self.parts[k]), 64)
+        extra = self.compiled.streams[k].sample(self.rngs[k], more)
+        self.parts[k] = np.concatenate([self.parts[k], np.asarray(extra, dtype=np.float64)])
+        self._pack()
+
+
+class _State:
+    """The kernel's two flat arrays and named row-major views into them (kernel.py, layout)."""
+
+    INT_GROUPS = ("UI", "GI", "STI", "OPI", "PI", "ORI", "SMI", "EVI", "HI", "TD")
+    FLOAT_GROUPS = ("UF", "GF", "STF", "OPF", "PF", "ORF", "SMP", "EVF", "HF")
+
+    def __init__(self, shapes: dict[str, tuple[int, int]]) -> None:
+        from processfactory.sim import kernel as KK
+
+        self.KK = KK
+        n_int = KK.HEADER_END + sum(r * c for g, (r, c) in shapes.items() if g in self.INT_GROUPS)
+        n_float = KK.Y_SIZE + sum(r * c for g, (r, c) in shapes.items() if g in self.FLOAT_GROUPS)
+        self.IA = np.zeros(n_int, np.int64)
+        self.FA = np.zeros(n_float, np.float64)
+        self.views: dict[str, np.ndarray] = {}
+        off_i, off_f = KK.HEADER_END, KK.Y_SIZE
+        for g, (rows, cols) in shapes.items():
+            h = getattr(KK, f"H_{g}")
+            if g in self.INT_GROUPS:
+                base, arr = off_i, self.IA
+                off_i += rows * cols
+            else:
+                base, arr = off_f, self.FA
+                off_f += rows * cols
+            self.IA[h] = base
+            self.IA[h + 1] = cols
+            self.views[g] = arr[base : base + rows * cols].reshape(rows, cols)
+
+    def __getitem__(self, group: str) -> np.ndarray:
+        return self.views[group]
+
+
+def _build_state(
+    compiled: CompiledScenario, streams: _Streams, u_cap: int, ev_cap: int, events: bool
+) -> _State:
+    """Allocate and fill the kernel's state (see the layout at the top of kernel.py)."""
+    from processfactory.sim import kernel as KK
+
+    st, pr, ops, orders = compiled.stations, compiled.products, compiled.operators, compiled.orders
+    n_st = len(compiled.station_ids)
+    n_srv = int(st["st_first"][-1])
+    n_ops = len(compiled.operator_names)
+    n_prod = len(compiled.product_ids)
+    max_pb = int(st["st_pbatch"].max())
+    max_tb = int(st["st_tbatch"].max())
+    n_prio = ops["op_prio"].shape[1]
+    route = pr["route"]
+    n_orders = len(orders["ord_time"])
+    h_cap = 64 + u_cap + 4 * n_st
+    state = _State(
+        {
+            "UI": (KK.UI_ROWS, u_cap),
+            "UF": (KK.UF_ROWS, u_cap),
+            "GI": (KK.GI_ROWS + max_pb, n_srv),
+            "GF": (KK.GF_ROWS, n_srv),
+            "STI": (KK.STI_ROWS + max_tb, n_st + 1),
+            "STF": (KK.ST_DIST + n_st, n_st + 1),
+            "OPI": (KK.OP_CAN + n_st + n_prio, n_ops),
+            "OPF": (KK.OP_ACC_END, n_ops),
+            "PI": (KK.P_OPSTREAM + n_st + route.shape[1], n_prod),
+            "PF": (KK.PF_ROWS, n_prod),
+            "ORI": (KK.ORI_ROWS, n_orders),
+            "ORF": (KK.ORF_ROWS, n_orders),
+            "SMI": (KK.SMI_ROWS, len(streams.len)),
+            "EVI": (KK.EVI_ROWS, ev_cap),
+            "HI": (KK.HI_ROWS, h_cap),
+            "SMP": (1, len(streams.samples)),
+            "EVF": (1, ev_cap),
+            "HF": (1, h_cap),
+            "TD": (1, n_st + 1),
+        }
+    )
+    IA, FA = state.IA, state.FA
+    IA[KK.XP : KK.XP + K.N_IP] = compiled.ip
+    IA[KK.XP + K.IP_LOG] = 1 if events else 0
+    IA[KK.XP + K.IP_N_PRIO] = n_prio
+    IA[KK.XI + 17] = -1
+    IA[KK.XI + 18] = -1
+    FA[KK.YP : KK.YP + K.N_FP] = compiled.fp
+
+    UI = state["UI"]
+    for row in (KK.U_NEXT, KK.U_PEND_DET, KK.U_PEND_ORG, KK.U_CARD):
+        UI[row] = -1
+    GI = state["GI"]
+    GI[KK.SRV_ST] = np.repeat(np.arange(n_st), st["st_servers"])
+    for row in (KK.SRV_OP, KK.SRV_LAST_PROD, KK.SRV_NEXT_AW):
+        GI[row] = -1
+    state["GF"][KK.SRV_TIME] = np.inf
+
+    STI = state["STI"]
+    STI[KK.ST_FIRST] = st["st_first"]
+    for name in (
+        "st_servers", "st_cap", "st_pbatch", "st_tbatch", "st_setup_kind", "st_setup_stream",
+        "st_kanban", "st_va", "st_def_stream", "st_def_detect", "st_def_scrap", "st_def_rework",
+        "st_tbf_stream", "st_rep_stream", "st_is_first",
+    ):  # fmt: skip
+        STI[getattr(KK, name.upper()), :n_st] = st[name]
+    for row in (KK.Q_HEAD, KK.Q_TAIL, KK.W_HEAD, KK.W_TAIL, KK.AW_HEAD, KK.AW_TAIL):
+        STI[row] = -1
+    STF = state["STF"]
+    STF[KK.ST_DEF_RATE, :n_st] = st["st_def_rate"]
+    STF[KK.ST_FIRST_COMPL] = np.nan
+    STF[KK.ST_LAST_COMPL] = np.nan
+    STF[KK.ST_DIST : KK.ST_DIST + n_st, :n_st] = ops["dist"].T
+
+    OPI = state["OPI"]
+    OPI[KK.OP_START] = ops["op_start"]
+    OPI[KK.OP_LOC] = ops["op_start"]
+    OPI[KK.OP_CAN : KK.OP_CAN + n_st] = ops["op_can"].T
+    OPI[KK.OP_CAN + n_st :] = ops["op_prio"].T
+
+    PI = state["PI"]
+    PI[KK.ROUTE_LEN] = pr["route_len"]
+    PI[KK.P_OPSTREAM : KK.P_OPSTREAM + n_st] = pr["op_stream"].T
+    PI[KK.P_OPSTREAM + n_st :] = route.T
+    state["PF"][KK.PROD_CUM_SHARE] = pr["prod_cum_share"]
+
+    ORI, ORF = state["ORI"], state["ORF"]
+    ORI[KK.ORD_QTY] = orders["ord_qty"]
+    ORI[KK.ORD_PROD] = orders["ord_prod"]
+    ORF[KK.ORD_TIME] = orders["ord_time"]
+    ORF[KK.ORD_DUE] = orders["ord_due"]
+
+    SMI = state["SMI"]
+    SMI[KK.S_START] = streams.start
+    SMI[KK.S_LEN] = streams.len
+    state["SMP"][0] = streams.samples
+    return state
+
+
+def run_replication(
+    compiled: CompiledScenario,
+    seed: int,
+    replication: int = 0,
+    *,
+    events: bool = False,
+    round_number: int = 1,
+) -> RunRecord:
+    """Simulate one replication and return its run record (same inputs, same record)."""
+    run = kernel()
+    from processfactory.sim import kernel as KK
+
+    streams = _Streams(compiled, seed, replication)
+    u_cap = compiled.expected_units + 16
+    n_steps = max(compiled.route_lengths)
+    ev_cap = u_cap * (2 * n_steps + 4) if events else 1
+    while True:
+        state = _build_state(compiled, streams, u_cap, ev_cap, events)
+        run((state.IA, state.FA))
+        X, Y = state.IA, state.FA
+        status = int(X[KK.XO + K.IO_STATUS])
+        if status == K.NEED_SAMPLES:
+            streams.grow(int(X[KK.XO + K.IO_NEED]))
+        elif status == K.NEED_UNITS:
+            u_cap *= 2
+            if events:
+                ev_cap = u_cap * (2 * n_steps + 4)
+        elif status == K.NEED_EVENTS:
+            ev_cap *= 2
+        elif status == K.STUCK:
+            raise SimulationError(_stuck_message(compiled, X, Y))
+        else:
+            break
+    return _record(compiled, seed, replication, round_number, state, events)
+
+
+def _stuck_message(compiled: CompiledScenario, X: np.ndarray, Y: np.ndarray) -> str:
+    from processfactory.sim import kernel as KK
+
+    t = Y[KK.YO + K.FO_WINDOW_END]
+    n = int(X[KK.XO + K.IO_N_UNITS])
+    return (
+        f"scenario '{compiled.scenario.name}': the line is stuck at time {t:g} "
+        f"{compiled.scenario.time_unit} with {n} units created — nothing can "
+        "move (check kanban cards, CONWIP cap against batch sizes, and operator skills)"
+    )
+
+
+def _record(
+    compiled: CompiledScenario,
+    seed: int,
+    replication: int,
+    round_number: int,
+    state: _State,
+    events: bool,
+) -> RunRecord:
+    from processfactory.sim import kernel as KK
+
+    X, Y = state.IA, state.FA
+    UI, UF, STI, STF, OPF = state["UI"], state["UF"], state["STI"], state["STF"], state["OPF"]
+    EVI, ev_t = state["EVI"], state["EVF"][0]
+    n_st = len(compiled.station_ids)
+    io = X[KK.XO : KK.XO + K.N_IO]
+    fo = Y[KK.YO : KK.YO + K.N_FO]
+    units = {
+        "u_prod": UI[KK.U_PROD],
+        "u_status": UI[KK.U_STATUS],
+        "u_rework": UI[KK.U_REWORK],
+        "u_order": UF[KK.U_ORDER],
+        "u_release": UF[KK.U_RELEASE],
+        "u_exit": UF[KK.U_EXIT],
+        "u_va": UF[KK.U_VA],
+        "u_walk": UF[KK.U_WALK],
+        "u_due": UF[KK.U_DUE],
+    }
+    stats = {
+        "acc": STF[KK.ST_ACC : KK.ST_ACC_END, :n_st].T,
+        "op_acc": OPF[KK.OP_ACC : KK.OP_ACC_END].T,
+        "op_dist": OPF[KK.OP_DIST],
+        "st_compl": STI[KK.ST_COMPL, :n_st],
+        "st_first_compl": STF[KK.ST_FIRST_COMPL, :n_st],
+        "st_last_compl": STF[KK.ST_LAST_COMPL, :n_st],
+    }
+    log = {
+        "ev_t": ev_t,
+        "ev_u": EVI[KK.EV_U],
+        "ev_k": EVI[KK.EV_K],
+        "ev_s": EVI[KK.EV_S],
+        "ev_srv": EVI[KK.EV_SRV],
+        "ev_op": EVI[KK.EV_OP],
+    }
+    scn = compiled.scenario
+    n = int(io[K.IO_N_UNITS])
+    prod = units["u_prod"][:n]
+    status_codes = units["u_status"][:n]
+    status = np.array(["backlog", "wip", "good", "scrap"], dtype=object)[status_codes]
+    units_df = pl.DataFrame(
+        {
+            "unit": np.arange(n, dtype=np.int64),
+            "product": pl.Series(
+                np.array(compiled.product_ids, dtype=object)[prod], dtype=pl.String
+            ),
+            "order_arrival": units["u_order"][:n],
+            "release": units["u_release"][:n],
+            "exit": units["u_exit"][:n],
+            "status": pl.Series(status, dtype=pl.String),
+            "value_added": units["u_va"][:n],
+            "walking": units["u_walk"][:n],
+            "reworks": units["u_rework"][:n].astype(np.int32),
+            "due": units["u_due"][:n],
+            "material_cost": compiled.material[prod],
+        }
+    )
+    acc = stats["acc"]
+    stations_df = pl.DataFrame(
+        {
+            "station": compiled.station_ids,
+            "servers": compiled.stations["st_servers"],
+            "busy": acc[:, K.BUSY],
+            "setup": acc[:, K.SETUP],
+            "blocked": acc[:, K.BLOCKED],
+            "starved": acc[:, K.IDLE],
+            "down": acc[:, K.ACC_DOWN],
+            "waiting_operator": acc[:, K.WAIT_OP],
+            "completions": stats["st_compl"],
+            "first_completion": stats["st_first_compl"],
+            "last_completion": stats["st_last_compl"],
+        }
+    )
+    n_ops = len(compiled.operator_names)
+    op_acc = stats["op_acc"][:n_ops]
+    operators_df = pl.DataFrame(
+        {
+            "operator": compiled.operator_names,
+            "group": compiled.operator_groups,
+            "busy": op_acc[:, K.OP_BUSY],
+            "setup": op_acc[:, K.OP_SETUP],
+            "walking": op_acc[:, K.OP_WALK],
+            "idle": op_acc[:, K.OP_IDLE],
+            "distance": stats["op_dist"][:n_ops],
+        },
+        schema={
+            "operator": pl.String,
+            "group": pl.String,
+            "busy": pl.Float64,
+            "setup": pl.Float64,
+            "walking": pl.Float64,
+            "idle": pl.Float64,
+            "distance": pl.Float64,
+        },
+    )
+    events_df = None
+    if events:
+        from processfactory.eventlog.convert import events_from_raw
+
+        m = int(io[K.IO_N_EVENTS])
+        events_df = events_from_raw(
+            log["ev_t"][:m],
+            log["ev_u"][:m],
+            log["ev_k"][:m].astype(np.int8),
+            log["ev_s"][:m].astype(np.int32),
+            log["ev_srv"][:m].astype(np.int32),
+            log["ev_op"][:m].astype(np.int32),
+            station_ids=compiled.station_ids,
+            operator_names=compiled.operator_names,
+            seconds_per_time_unit=scn.seconds_per_time_unit,
+            round=round_number,
+        )
+    demand_units: int | None = None
+    if scn.release.orders is not None:
+        demand_units = sum(o.quantity for o in scn.release.orders)
+    elif scn.demand is not None and scn.run.duration is not None:
+        window = scn.run.duration - scn.run.warmup_time
+        demand_units = int(round(scn.demand.units * window / scn.demand.period))
+    context = RunContext(
+        scenario=scn.name,
+        time_unit=scn.time_unit,
+        operators=scn.operator_count,
+        labour_rate=scn.costs.labour_rate,
+        holding_cost=scn.costs.holding,
+        currency=scn.costs.currency,
+        takt_time=scn.takt_time,
+        demand_units=demand_units,
+        floor_area=compiled.floor_area,
+        seed=seed,
+        replication=replication,
+        round=round_number,
+    )
+    return RunRecord(
+        context=context,
+        window_start=float(fo[K.FO_WINDOW_START]),
+        window_end=float(fo[K.FO_WINDOW_END]),
+        units=units_df,
+        stations=stations_df,
+        operators=operators_df,
+        events=events_df,
+        walking_total=float(fo[K.FO_WALK_TOTAL]),
+    )
+
+
+def describe_kernel() -> dict[str, Any]:
+    """Whether the kernel runs compiled, for diagnostics."""
+    return {"jit": os.environ.get("NUMBA_DISABLE_JIT") != "1"}
+
+
+__all__ = ["SimulationError", "describe_kernel", "kernel", "run_replication"]
