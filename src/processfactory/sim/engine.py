@@ -294,9 +294,7 @@ def _record(
     units_df = pl.DataFrame(
         {
             "unit": np.arange(n, dtype=np.int64),
-            "product": pl.Series(
-                np.array(compiled.product_ids, dtype=object)[prod], dtype=pl.String
-            ),
+            "product": product,
             "order_arrival": units["u_order"][:n],
             "release": units["u_release"][:n],
             "exit": units["u_exit"][:n],
