@@ -1,0 +1,28 @@
+"""The README's quick-start snippet runs and its assertions hold."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def python_snippets() -> list[str]:
+    return re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), re.S)
+
+
+def test_it_has_a_python_quick_start() -> None:
+    snippets = python_snippets()
+    assert snippets, "README has no python snippet"
+    assert "pf.simulate" in snippets[0]
+
+
+def test_it_runs_the_quick_start_snippet(capsys) -> None:
+    exec(compile(python_snippets()[0], str(README), "exec"), {})
+    assert "lead time" in capsys.readouterr().out
+
+
+def test_it_documents_both_make_commands() -> None:
+    text = README.read_text(encoding="utf-8")
+    assert "make run" in text and "make test" in text
