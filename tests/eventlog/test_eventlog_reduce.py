@@ -28,7 +28,8 @@ def _stations(rows: list[tuple]) -> pl.DataFrame:
 # defect, a voided B start at 8.2, scrapped at 8.5.
 TINY_UNITS = [
     (1, None, 0.0, 1.0, 7.0, "good", 5.0, 0.0, 0, NAN, 0.0),
-    (2, None, 0.5, 4.0, 10.0, "good", 5.0, 0.0, 1, NAN, 0.0),
+    # unit 2: A 4→6 and B 7→9 add value; the B redo 9→10 after the rework event does not
+    (2, None, 0.5, 4.0, 10.0, "good", 4.0, 0.0, 1, NAN, 0.0),
     (3, None, 2.0, 6.0, 8.5, "scrap", 2.0, 0.0, 0, NAN, 0.0),
 ]
 

@@ -114,3 +114,34 @@ def assert_station_time_balance(record: RunRecord, rel: float = 1e-9) -> None:
         for c in FRACTION_COLUMNS:
             assert row[c] >= -1e-9 * max(1.0, expected), (row["station"], c, row[c])
         assert abs(total - expected) <= rel * max(1.0, expected), (row["station"], total, expected)
+
+
+def trace(record: RunRecord, unit: int, skip: tuple[str, ...] = ("order",)) -> list[tuple[str, str, float]]:
+    """One unit's events as (activity, lifecycle, time) in log order (``skip``: activities left out)."""
+    assert record.events is not None
+    ev = record.events.filter(pl.col(CASE) == str(unit))
+    return [
+        (a, lc, t)
+        for a, lc, t in zip(ev[ACT].to_list(), ev[LIFE].to_list(), ev["time"].to_list(), strict=True)
+        if a not in skip
+    ]
+
+
+def ops_of(
+    record: RunRecord, unit: int
+) -> list[tuple[str, float, float]]:
+    """(station, start, complete) of each operation of a unit, in order."""
+    out: list[tuple[str, float, float]] = []
+    open_: dict[str, float] = {}
+    for a, lc, t in trace(record, unit):
+        if a in {"release", "exit", "scrap", "setup", "defect", "rework", "move", "order"}:
+            continue
+        if lc == "start":
+            open_[a] = t
+        else:
+            out.append((a, open_.pop(a), t))
+    return out
+
+
+def column(record: RunRecord, name: str) -> list[Any]:
+    return record.units.sort("unit")[name].to_list()

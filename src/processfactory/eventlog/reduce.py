@@ -152,6 +152,34 @@ def _stations(
     return table.select([pl.col(c).cast(t) for c, t in STATIONS_SCHEMA.items()])
 
 
+def _without_rework(closed: pl.DataFrame, live: pl.DataFrame) -> pl.DataFrame:
+    """Drop rework operations: rework adds no value (the glossary's value-added time).
+
+    A ``rework`` event names the station that will redo the unit; the first operation of that
+    case at that station starting at or after the event is the rework.
+    """
+    rework = live.filter(pl.col(ACTIVITY) == "rework").select(
+        CASE, "station", pl.col("time").alias("_rw")
+    )
+    if rework.height == 0:
+        return closed
+    redo = (
+        rework.drop_nulls("station")
+        .sort("_rw")
+        .join_asof(
+            closed.select(CASE, "station", "start").sort("start"),
+            left_on="_rw",
+            right_on="start",
+            by=[CASE, "station"],
+            strategy="forward",
+        )
+        .drop_nulls("start")
+        .select(CASE, "station", "start")
+        .unique()
+    )
+    return closed.join(redo, on=[CASE, "station", "start"], how="anti", nulls_equal=True)
+
+
 def _units(
     live: pl.DataFrame, operations: pl.DataFrame, value_added: dict[str, bool]
 ) -> pl.DataFrame:
@@ -181,7 +209,7 @@ def _units(
         if value_added
         else pl.lit(True)
     )
-    closed = operations.filter(pl.col("complete").is_not_null())
+    closed = _without_rework(operations.filter(pl.col("complete").is_not_null()), live)
     va = (
         closed.filter(va_flag)
         .group_by(CASE)
