@@ -151,8 +151,8 @@ run: {units: 6}
     # value added: a 1 + the whole batch time 5 + c 1
     assert column(rec, "value_added")[:6] == [7.0] * 6
     b = station_row(rec, "b")
-    # one operation per batch is one sample of b's stream; completions count units
-    assert b["busy"] == 10
+    # a third batch (u6..u8, ready at 7, 8, 9) runs from 13 until the stop at 16: 5 + 5 + 3
+    assert b["busy"] == 13
     assert b["completions"] == 6
 
 
@@ -196,9 +196,10 @@ run: {units: 4}
     assert [ops_of(rec, u)[1] for u in range(4)] == [("b", 3, 4), ("b", 4, 5), ("b", 5, 6), ("b", 6, 7)]
     moves = [e for e in trace(rec, 0) if e[0] == "move"]
     assert moves == [("move", "start", 2.0), ("move", "complete", 3.0)]
-    # every unit is carried 30 m; the walk is counted once per batch (2 batches in the window)
+    # every unit is carried 30 m; the walk is counted once per batch: batches leave at 2, 4
+    # and 6 before the 4th exit at 7
     assert column(rec, "walking")[:4] == [30.0] * 4
-    assert rec.walking_total == 60.0
+    assert rec.walking_total == 90.0
 
 
 # ------------------------------------------------------------------------- setups
@@ -395,7 +396,8 @@ release: {policy: conwip, cap: 2}
 run: {units: 4}
 """
     )
-    assert column(rec, "release")[:6] == [0, 0, 4, 7, 10, 13]
+    # the run stops at the 4th exit (13), before that exit releases another unit
+    assert column(rec, "release") == [0, 0, 4, 7, 10]
     assert [ops_of(rec, u) for u in range(4)] == [
         [("a", 0, 1), ("b", 1, 4)],
         [("a", 1, 2), ("b", 4, 7)],
@@ -553,7 +555,8 @@ run: {warmup_units: 2, units: 3}
     assert kpis["throughput"] == 1.0
     assert kpis["wip"] == 1.0
     assert kpis["lead_time"] == 1.0
-    assert kpis["units_released"] == 4  # released at 2, 3, 4, 5 (inside [2, 5])
+    # released at 2, 3, 4; the run stops at the exit at 5 before a takes the next unit
+    assert kpis["units_released"] == 3
     a = station_row(rec, "a")
     assert (a["busy"], a["completions"], a["first_completion"], a["last_completion"]) == (3, 3, 3, 5)
     assert_station_time_balance(rec)
