@@ -15,7 +15,7 @@ from pathlib import Path
 
 import polars as pl
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from processfactory.cli import app
 
@@ -47,7 +47,7 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
-def _invoke(runner: CliRunner, *args: str):  # type: ignore[no-untyped-def]
+def _invoke(runner: CliRunner, *args: str) -> Result:
     return runner.invoke(app, list(args))
 
 
@@ -283,3 +283,58 @@ def test_help_does_not_import_heavy_modules() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=False
     )
     assert "HEAVY []" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_a_stuck_line_exits_1_with_the_message(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import processfactory.sim.replications as replications
+    from processfactory.sim.engine import SimulationError
+
+    def stuck(*args: object, **kwargs: object) -> None:
+        raise SimulationError("the line is stuck at t=12.5: station desk waits forever")
+
+    monkeypatch.setattr(replications, "simulate", stuck)
+    result = _invoke(runner, "simulate", "single-desk", "--units", "100")
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    assert "the line is stuck at t=12.5" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("kind", ["eventlog", "oserror"])
+def test_failing_to_write_events_exits_1(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, kind: str
+) -> None:
+    import processfactory.eventlog.io as eventlog_io
+    from processfactory.eventlog.convert import EventLogError
+
+    def broken(df: object, path: object) -> None:
+        if kind == "eventlog":
+            raise EventLogError("column 'time' has nulls", "event log to write")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(eventlog_io, "write_event_log", broken)
+    target = tmp_path / "log.csv"
+    result = _invoke(
+        runner, "simulate", "single-desk", "--units", "200", "--reps", "1", "--events", str(target)
+    )
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output
+    expected = "column 'time' has nulls" if kind == "eventlog" else "No space left on device"
+    assert expected in result.stderr
+    assert str(target) in result.stderr
+
+
+def test_unexpected_exceptions_are_not_swallowed(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import processfactory.sim.replications as replications
+
+    def bug(*args: object, **kwargs: object) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(replications, "simulate", bug)
+    result = _invoke(runner, "simulate", "single-desk", "--units", "100")
+    assert result.exit_code == 1
+    assert isinstance(result.exception, ZeroDivisionError)
