@@ -45,7 +45,9 @@ def run(
     return run_replication(compile_scenario(scenario(source)), seed, replication, events=events)
 
 
-def stream_samples(compiled: CompiledScenario, name: str, n: int, seed: int, rep: int = 0) -> np.ndarray:
+def stream_samples(
+    compiled: CompiledScenario, name: str, n: int, seed: int, rep: int = 0
+) -> np.ndarray:
     """The first ``n`` samples of the named stream of replication ``rep`` (what the engine uses)."""
     names = [s.name for s in compiled.streams]
     k = names.index(name)
@@ -67,7 +69,7 @@ def ops(record: RunRecord, station: str, transition: str = "start") -> pl.DataFr
 
 
 def op_times_by_unit(record: RunRecord, station: str, transition: str, n: int) -> np.ndarray:
-    """time of the (single) ``transition`` event of each unit 0..n-1 at ``station`` (NaN if none)."""
+    """Time of each unit 0..n-1's single ``transition`` event at ``station`` (NaN if none)."""
     df = ops(record, station, transition)
     out = np.full(n, np.nan)
     units = df["unit"].to_numpy()
@@ -78,13 +80,17 @@ def op_times_by_unit(record: RunRecord, station: str, transition: str, n: int) -
     return out
 
 
-def activity(record: RunRecord, name: str, transition: str | None = None) -> list[tuple[int, float]]:
+def activity(
+    record: RunRecord, name: str, transition: str | None = None
+) -> list[tuple[int, float]]:
     """(unit, time) pairs of an activity (e.g. 'release', 'exit', 'setup', 'move'), in log order."""
     assert record.events is not None
     ev = record.events.filter(pl.col(ACT) == name)
     if transition is not None:
         ev = ev.filter(pl.col(LIFE) == transition)
-    return [(int(c), float(t)) for c, t in zip(ev[CASE].to_list(), ev["time"].to_list(), strict=True)]
+    return [
+        (int(c), float(t)) for c, t in zip(ev[CASE].to_list(), ev["time"].to_list(), strict=True)
+    ]
 
 
 def timeline(record: RunRecord) -> list[tuple[float, str, str, str]]:
@@ -92,7 +98,13 @@ def timeline(record: RunRecord) -> list[tuple[float, str, str, str]]:
     assert record.events is not None
     ev = record.events
     return list(
-        zip(ev["time"].to_list(), ev[CASE].to_list(), ev[ACT].to_list(), ev[LIFE].to_list(), strict=True)
+        zip(
+            ev["time"].to_list(),
+            ev[CASE].to_list(),
+            ev[ACT].to_list(),
+            ev[LIFE].to_list(),
+            strict=True,
+        )
     )
 
 
@@ -116,20 +128,22 @@ def assert_station_time_balance(record: RunRecord, rel: float = 1e-9) -> None:
         assert abs(total - expected) <= rel * max(1.0, expected), (row["station"], total, expected)
 
 
-def trace(record: RunRecord, unit: int, skip: tuple[str, ...] = ("order",)) -> list[tuple[str, str, float]]:
-    """One unit's events as (activity, lifecycle, time) in log order (``skip``: activities left out)."""
+def trace(
+    record: RunRecord, unit: int, skip: tuple[str, ...] = ("order",)
+) -> list[tuple[str, str, float]]:
+    """One unit's events as (activity, lifecycle, time) in log order, without ``skip``."""
     assert record.events is not None
     ev = record.events.filter(pl.col(CASE) == str(unit))
     return [
         (a, lc, t)
-        for a, lc, t in zip(ev[ACT].to_list(), ev[LIFE].to_list(), ev["time"].to_list(), strict=True)
+        for a, lc, t in zip(
+            ev[ACT].to_list(), ev[LIFE].to_list(), ev["time"].to_list(), strict=True
+        )
         if a not in skip
     ]
 
 
-def ops_of(
-    record: RunRecord, unit: int
-) -> list[tuple[str, float, float]]:
+def ops_of(record: RunRecord, unit: int) -> list[tuple[str, float, float]]:
     """(station, start, complete) of each operation of a unit, in order."""
     out: list[tuple[str, float, float]] = []
     open_: dict[str, float] = {}

@@ -8,18 +8,18 @@ release, start, finish and exit time must agree exactly (the SimPy model compute
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from sim_helpers import op_times_by_unit, scenario, stream_samples, with_run
-from simpy_reference import simulate_line
 
 from processfactory.sim.compile import compile_scenario
 from processfactory.sim.engine import _Streams, run_replication
+from simpy_reference import simulate_line
 
 SEED = 20260101
 
 
-def _compare(scn, *, servers=None, buffers, conwip_cap=None, arrivals=False, seed=SEED, rep=0,
-             margin=300):
+def _compare(
+    scn, *, servers=None, buffers, conwip_cap=None, arrivals=False, seed=SEED, rep=0, margin=300
+):
     compiled = compile_scenario(scn)
     record = run_replication(compiled, seed, rep, events=True)
     units = record.units.sort("unit")
@@ -29,12 +29,18 @@ def _compare(scn, *, servers=None, buffers, conwip_cap=None, arrivals=False, see
     op_times = [stream_samples(compiled, f"{s}.time", n_ref, seed, rep) for s in ids]
     # the engine's own streams are prefixes of these
     parts = _Streams(compiled, seed, rep).parts
-    for k, s in enumerate(ids):
+    for k in range(len(ids)):  # the <station>.time streams come first, in station order
         m = min(len(parts[k]), n_ref)
         np.testing.assert_array_equal(parts[k][:m], op_times[k][:m])
     ia = stream_samples(compiled, "arrivals", n_ref, seed, rep) if arrivals else None
-    ref = simulate_line(op_times, buffers=buffers, servers=servers, inter_arrivals=ia,
-                        conwip_cap=conwip_cap, n_units=n_ref)
+    ref = simulate_line(
+        op_times,
+        buffers=buffers,
+        servers=servers,
+        inter_arrivals=ia,
+        conwip_cap=conwip_cap,
+        n_units=n_ref,
+    )
 
     exit_ = units["exit"].to_numpy()
     done = np.isfinite(exit_)

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-import pytest
 from sim_helpers import (
     assert_station_time_balance,
     column,
@@ -193,7 +191,12 @@ layout: {walking_speed: 0.5, transport: true}
 run: {units: 4}
 """
     )
-    assert [ops_of(rec, u)[1] for u in range(4)] == [("b", 3, 4), ("b", 4, 5), ("b", 5, 6), ("b", 6, 7)]
+    assert [ops_of(rec, u)[1] for u in range(4)] == [
+        ("b", 3, 4),
+        ("b", 4, 5),
+        ("b", 5, 6),
+        ("b", 6, 7),
+    ]
     moves = [e for e in trace(rec, 0) if e[0] == "move"]
     assert moves == [("move", "start", 2.0), ("move", "complete", 3.0)]
     # every unit is carried 30 m; the walk is counted once per batch: batches leave at 2, 4
@@ -237,8 +240,14 @@ release:
         [("a", 9, 10)],
     ]
     setups = [(u, e[1], e[2]) for u in range(4) for e in trace(rec, u) if e[0] == "setup"]
-    assert setups == [(0, "start", 0), (0, "complete", 2), (2, "start", 4), (2, "complete", 6),
-                      (3, "start", 7), (3, "complete", 9)]
+    assert setups == [
+        (0, "start", 0),
+        (0, "complete", 2),
+        (2, "start", 4),
+        (2, "complete", 6),
+        (3, "start", 7),
+        (3, "complete", 9),
+    ]
     assert column(rec, "product") == ["A", "A", "B", "A"]
     assert column(rec, "exit") == [3, 4, 7, 10]
     a = station_row(rec, "a")
@@ -257,7 +266,10 @@ release: {orders: [{quantity: 4, at: 0}]}
 """
     )
     assert [ops_of(rec, u) for u in range(4)] == [
-        [("a", 1, 3)], [("a", 1, 3)], [("a", 4, 6)], [("a", 4, 6)]
+        [("a", 1, 3)],
+        [("a", 1, 3)],
+        [("a", 4, 6)],
+        [("a", 4, 6)],
     ]
     assert station_row(rec, "a")["setup"] == 2
 
@@ -456,7 +468,10 @@ release:
     assert column(rec, "due") == [3, 3, 7, 6]
     assert column(rec, "exit") == [2, 4, 6, 8]
     assert [ops_of(rec, u) for u in range(4)] == [
-        [("desk", 0, 2)], [("desk", 2, 4)], [("desk", 4, 6)], [("desk", 6, 8)]
+        [("desk", 0, 2)],
+        [("desk", 2, 4)],
+        [("desk", 4, 6)],
+        [("desk", 6, 8)],
     ]
     assert rec.window_end == 8  # the run ends when every order is done
     kpis = compute_kpis(rec)
@@ -558,7 +573,12 @@ run: {warmup_units: 2, units: 3}
     # released at 2, 3, 4; the run stops at the exit at 5 before a takes the next unit
     assert kpis["units_released"] == 3
     a = station_row(rec, "a")
-    assert (a["busy"], a["completions"], a["first_completion"], a["last_completion"]) == (3, 3, 3, 5)
+    assert (a["busy"], a["completions"], a["first_completion"], a["last_completion"]) == (
+        3,
+        3,
+        3,
+        5,
+    )
     assert_station_time_balance(rec)
 
 

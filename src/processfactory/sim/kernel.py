@@ -174,7 +174,8 @@ SRV_OP = 5
 SRV_LAST_PROD = 6
 SRV_NEXT_AW = 7
 SRV_IN_AW = 8
-GI_ROWS = 9
+SRV_SEQ = 9
+GI_ROWS = 10
 SRV_TIME = 0
 SRV_SINCE = 1
 SRV_DUR = 2
@@ -339,6 +340,8 @@ def heap_push(S, t, kind, a):
     IA[b_HI + H_KIND * c_HI + i] = kind
     IA[b_HI + H_A * c_HI + i] = a
     IA[XI + 11] = n + 1
+    if kind == H_ARRIVAL or kind == H_ORDER or kind == H_TRANSIT or kind == H_REPAIR:
+        IA[XI + 21] += 1
 
 
 @njit(cache=True, _nrt=False, inline="always")
@@ -535,8 +538,11 @@ def q_pop(S, s):
 @njit(cache=True, _nrt=False, inline="always")
 def backlog_push(S, u):
     IA = S[0]
+    n_st = IA[H_STI + 1] - 1
     b_UI = IA[H_UI]
     c_UI = IA[H_UI + 1]
+    b_PI = IA[H_PI]
+    c_PI = IA[H_PI + 1]
     IA[b_UI + U_NEXT * c_UI + u] = -1
     if IA[XI + 18] >= 0:
         IA[b_UI + U_NEXT * c_UI + IA[XI + 18]] = u
@@ -544,6 +550,9 @@ def backlog_push(S, u):
         IA[XI + 17] = u
     IA[XI + 18] = u
     IA[XI + 19] += 1
+    if IA[XP + IP_POLICY] == 2:
+        # kanban pulls orders from the backlog (can_pull): its first station may start one now
+        push_todo(S, IA[b_PI + ((P_OPSTREAM + n_st) + 0) * c_PI + IA[b_UI + U_PROD * c_UI + u]])
 
 
 @njit(cache=True, _nrt=False, inline="always")
@@ -688,6 +697,13 @@ def move_to(S, u, d, from_s, kind, src):
     if d == DEST_EXIT or d == DEST_SCRAP:
         leave(S, u, d == DEST_SCRAP, from_s)
         return True
+    if d == from_s:
+        # rework at the station that holds the unit (on a server or in its outbound area): it
+        # is already inside the station and rejoins its queue without waiting for room (with a
+        # full buffer, e.g. buffer 0, the station would otherwise wait for itself forever)
+        q_push(S, d, u)
+        push_todo(S, d)
+        return True
     m = FA[b_STF + (ST_DIST + d) * c_STF + from_s] if from_s >= 0 else 0.0
     FA[b_UF + U_WALK * c_UF + u] += m
     if transport and m > 0.0:
@@ -806,6 +822,8 @@ def start_operation(S, g):
     t0 = FA[b_STF + DOWN_UNTIL * c_STF + s] if IA[b_STI + DOWN * c_STI + s] != 0 else FA[YF + 0]
     FA[b_GF + SRV_TIME * c_GF + g] = t0 + dur
     FA[b_GF + SRV_DUR * c_GF + g] = dur
+    IA[b_GI + SRV_SEQ * c_GI + g] = IA[XI + 20]
+    IA[XI + 20] += 1
     set_server(S, g, BUSY)
     o = IA[b_GI + SRV_OP * c_GI + g]
     if o >= 0:
@@ -846,6 +864,8 @@ def begin_work(S, g):
         dur = draw(S, IA[b_STI + ST_SETUP_STREAM * c_STI + s])
         t0 = FA[b_STF + DOWN_UNTIL * c_STF + s] if IA[b_STI + DOWN * c_STI + s] != 0 else FA[YF + 0]
         FA[b_GF + SRV_TIME * c_GF + g] = t0 + dur
+        IA[b_GI + SRV_SEQ * c_GI + g] = IA[XI + 20]
+        IA[XI + 20] += 1
         set_server(S, g, SETUP)
         o = IA[b_GI + SRV_OP * c_GI + g]
         if o >= 0:
@@ -881,6 +901,8 @@ def assign(S, o, g):
         set_op(S, o, OP_WALK)
         set_server(S, g, WAIT_OP)
         FA[b_GF + SRV_TIME * c_GF + g] = FA[YF + 0] + m * t_per_m
+        IA[b_GI + SRV_SEQ * c_GI + g] = IA[XI + 20]
+        IA[XI + 20] += 1
     else:
         begin_work(S, g)
 
@@ -1256,7 +1278,9 @@ def run_kernel(S):
     place. Scratch integers IA[XI + k]: 1 units created, 2 events logged, 3 units in the line,
     4 exits, 5 exits in the window, 6 window open, 7 warm-up units done, 8 warm-up time done,
     9 stop, 10 heap sequence, 11 heap size, 12/13 to-do head/tail, 14 next saturated product,
-    15 partial batches allowed, 16 all orders arrived, 17/18/19 backlog head/tail/size.
+    15 partial batches allowed, 16 all orders arrived, 17/18/19 backlog head/tail/size,
+    20 server event sequence (SRV_SEQ: ties between server events go to the earlier scheduled),
+    21 pending heap events that can bring work (arrivals, orders, transports, repairs).
     """
     IA = S[0]
     FA = S[1]
@@ -1319,17 +1343,44 @@ def run_kernel(S):
 
     # ---------------------------------------------------------------- main loop
     while IA[XI + 9] == 0:
+        # earliest server event; at equal times the one scheduled first (e.g. the unit that
+        # started first leaves first), like the heap's (time, sequence) order
         tmin = inf
         gmin = -1
         for g in range(n_srv):
-            if FA[b_GF + SRV_TIME * c_GF + g] < tmin:
+            if FA[b_GF + SRV_TIME * c_GF + g] < tmin or (
+                FA[b_GF + SRV_TIME * c_GF + g] == tmin
+                and gmin >= 0
+                and IA[b_GI + SRV_SEQ * c_GI + g] < IA[b_GI + SRV_SEQ * c_GI + gmin]
+            ):
                 tmin = FA[b_GF + SRV_TIME * c_GF + g]
                 gmin = g
+        if gmin < 0 and IA[XI + 21] == 0 and IA[XI + 11] > 0:
+            # only failures, the warm-up or the end are pending, and none of them brings work:
+            # finish partial batches now, as with an empty calendar (below). If that does not
+            # help, a run without a duration would only see failures forever: it is stuck.
+            if IA[XI + 15] == 0:
+                IA[XI + 15] = 1
+                for s in range(n_st):
+                    if (
+                        IA[b_STI + AREA_N * c_STI + s] > 0
+                        and IA[b_STI + AREA_PENDING * c_STI + s] == 0
+                    ):
+                        dispatch_area(S, s)
+                    push_todo(S, s)
+                settle(S)
+                continue
+            if duration == inf and IA[XI + 3] + IA[XI + 19] > 0:
+                if IA[XO + IO_STATUS] == OK:
+                    IA[XO + IO_STATUS] = STUCK
+                break
         if IA[XI + 11] > 0 and FA[b_HF + H_T * c_HF + 0] < tmin:
             FA[YF + 0] = FA[b_HF + H_T * c_HF + 0]
             kind = IA[b_HI + H_KIND * c_HI + 0]
             a = IA[b_HI + H_A * c_HI + 0]
             heap_pop(S)
+            if kind == H_ARRIVAL or kind == H_ORDER or kind == H_TRANSIT or kind == H_REPAIR:
+                IA[XI + 21] -= 1
             if kind == H_ARRIVAL:
                 p = pick_product(S)
                 u = new_unit(S, p, FA[YF + 0])
