@@ -15,7 +15,7 @@ from __future__ import annotations
 import pytest
 from sim_helpers import column, compile_scenario, ops_of, run, scenario, stream_samples
 
-from processfactory.sim.engine import SimulationError, run_replication
+from processfactory.sim.engine import run_replication
 
 
 def test_kanban_pulls_from_an_order_list():
@@ -106,23 +106,20 @@ def test_partial_last_batch_is_finished_with_and_without_breakdowns():
         assert rec.window_end == 5
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=SimulationError,
-    reason="known engine limitation: under kanban a unit reworked at its own station still "
-    "holds that station's card, so with all cards taken it can never start again (deadlock); "
-    "the loader does not reject the combination",
-)
-def test_kanban_rework_at_own_station_does_not_deadlock():
+def test_kanban_with_rework_is_refused_before_it_can_deadlock():
+    # Under kanban a unit reworked at its own station keeps that station's card, so with all
+    # cards taken it could never start again: the loader refuses the combination instead.
+    from processfactory.scenario.loader import ScenarioError, parse_scenario
+
     text = """
 name: kanban self rework
 stations:
   - {id: a, time: 1, kanban: 1, defects: {rate: 0.5}}
 release: {policy: kanban, orders: [{quantity: 3, at: 0}]}
 """
-    compiled = compile_scenario(scenario(text))
-    seed = next(
-        s for s in range(1000) if bool(stream_samples(compiled, "a.defects", 1, s)[0] < 0.5)
-    )
-    rec = run_replication(compiled, seed, 0, events=False)
-    assert set(column(rec, "status")) == {"good"}
+    with pytest.raises(ScenarioError) as err:
+        parse_scenario(text, "kanban.yaml")
+    message = str(err.value)
+    assert "kanban.yaml:4" in message
+    assert "stations[0].defects.action" in message
+    assert "rework is not supported with release policy 'kanban'" in message

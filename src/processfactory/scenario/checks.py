@@ -250,6 +250,19 @@ def _deadlocks(scn: Scenario) -> list[Finding]:
                         "can never fill and the station deadlocks",
                     )
                 )
+    if release.policy == "kanban":
+        # A unit sent back for rework keeps its kanban card while it waits to be redone, so a
+        # station whose cards are all held by units waiting for rework can never start again.
+        for k, st in enumerate(scn.stations):
+            if st.defects is not None and st.defects.action == "rework" and st.defects.rate > 0:
+                out.append(
+                    (
+                        f"stations[{k}].defects.action",
+                        "rework is not supported with release policy 'kanban' (a reworked unit "
+                        "keeps its card and can deadlock the station); use action 'scrap' or "
+                        "policy 'conwip'",
+                    )
+                )
     if release.policy == "kanban" and all(st.kanban is None for st in scn.stations):
         out.append(
             (
