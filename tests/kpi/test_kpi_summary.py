@@ -139,3 +139,14 @@ def test_docs_page_is_up_to_date() -> None:
     )
     for key in KPI_ORDER:
         assert KPI_DEFINITIONS[key] in render_kpi_docs()
+
+
+def test_student_t_quantile_matches_scipy_for_every_degree_of_freedom() -> None:
+    from scipy import stats
+
+    from processfactory.kpi.summary import student_t_975
+
+    for df in [*range(1, 200), 500, 1000, 10_000]:
+        assert student_t_975(df) == pytest.approx(stats.t.ppf(0.975, df), rel=2e-8), df
+    with pytest.raises(ValueError):
+        student_t_975(0)
