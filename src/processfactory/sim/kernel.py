@@ -1171,9 +1171,16 @@ def settle(S):
             changed = admit(S, s)
             if feed_area(S, s):
                 changed = True
-            if try_start(S, s):
-                changed = True
-            if not changed:
+            started = try_start(S, s)
+            if not (changed or started):
+                break
+            if (
+                IA[b_STI + W_HEAD * c_STI + s] < 0
+                and IA[b_STI + AW_HEAD * c_STI + s] < 0
+                and not changed
+            ):
+                # only the start freed room, and nobody waits for it: another pass would find
+                # nothing new to admit or start
                 break
         if IA[b_STI + ST_IS_FIRST * c_STI + s] != 0:
             release_backlog(S)
