@@ -1,4 +1,22 @@
-"""Codes and vector layouts shared by the kernel and the code around it (no numba here)."""
+"""Codes and vector layouts shared by the kernel and the code around it (no numba here).
+
+The raw event codes (EV_*) are the event log's own, re-exported for the kernel.
+"""
+
+from processfactory.eventlog.schema import (  # noqa: F401  (re-exported for the kernel)
+    EV_COMPLETE,
+    EV_DEFECT,
+    EV_EXIT,
+    EV_MOVE_COMPLETE,
+    EV_MOVE_START,
+    EV_ORDER,
+    EV_RELEASE,
+    EV_REWORK,
+    EV_SCRAP,
+    EV_SETUP_COMPLETE,
+    EV_SETUP_START,
+    EV_START,
+)
 
 # status codes
 OK = 0
@@ -41,20 +59,6 @@ U_BACKLOG = 0
 U_WIP = 1
 U_GOOD = 2
 U_SCRAP = 3
-
-# raw event codes (must match processfactory.eventlog.schema)
-EV_ORDER = 0
-EV_RELEASE = 1
-EV_START = 2
-EV_COMPLETE = 3
-EV_SETUP_START = 4
-EV_SETUP_COMPLETE = 5
-EV_DEFECT = 6
-EV_MOVE_START = 7
-EV_MOVE_COMPLETE = 8
-EV_EXIT = 9
-EV_SCRAP = 10
-EV_REWORK = 11
 
 # layout of the integer parameter vector `ip`
 IP_POLICY = 0  # 0 push, 1 conwip, 2 kanban

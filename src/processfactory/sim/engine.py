@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from processfactory.eventlog.record import RunContext, RunRecord
+from processfactory.eventlog.record import OPERATORS_SCHEMA, RunContext, RunRecord
 from processfactory.sim import codes as K
 from processfactory.sim.compile import CompiledScenario, stream_seed
 
@@ -334,15 +334,7 @@ def _record(
             "idle": op_acc[:, K.OP_IDLE],
             "distance": stats["op_dist"][:n_ops],
         },
-        schema={
-            "operator": pl.String,
-            "group": pl.String,
-            "busy": pl.Float64,
-            "setup": pl.Float64,
-            "walking": pl.Float64,
-            "idle": pl.Float64,
-            "distance": pl.Float64,
-        },
+        schema=OPERATORS_SCHEMA,
     )
     events_df = None
     if events:
