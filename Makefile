@@ -40,9 +40,11 @@ test-fast: $(TEST_STAMP)
 bench: $(TEST_STAMP)
 	$(PY) benchmarks/engine_vs_simpy.py
 
+## make lint: ruff (lint and format) and mypy --strict on the package.
 lint: $(TEST_STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks examples
 	$(VENV)/bin/ruff format --check src tests benchmarks examples
+	$(VENV)/bin/mypy src/processfactory
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis

@@ -35,7 +35,9 @@ from processfactory.sim.engine import _Streams, run_replication  # noqa: E402
 
 def _engine_rate(units: int, repeats: int) -> tuple[float, float]:
     scn = pf.load_scenario("reference-line")
-    scn = scn.model_copy(update={"run": scn.run.model_copy(update={"units": units, "warmup_units": 0})})
+    scn = scn.model_copy(
+        update={"run": scn.run.model_copy(update={"units": units, "warmup_units": 0})}
+    )
     compiled = compile_scenario(scn)
     compute_kpis(run_replication(compiled, 0, 0))  # load the kernel before timing
     best = float("inf")
@@ -51,7 +53,9 @@ def _engine_rate(units: int, repeats: int) -> tuple[float, float]:
 
 def _simpy_rate(units: int) -> tuple[float, float]:
     scn = pf.load_scenario("reference-line")
-    scn = scn.model_copy(update={"run": scn.run.model_copy(update={"units": units, "warmup_units": 0})})
+    scn = scn.model_copy(
+        update={"run": scn.run.model_copy(update={"units": units, "warmup_units": 0})}
+    )
     compiled = compile_scenario(scn)
     streams = _Streams(compiled, 1, 0)
     op_times = [np.asarray(streams.parts[k][: units + 64]) for k in range(len(scn.stations))]
@@ -82,7 +86,9 @@ def main() -> None:
     print(f"  ratio  : {e_rate / s_rate:12.1f}x SimPy")
 
     t0 = time.perf_counter()
-    pf.simulate("reference-line", replications=reps, seed=1, units=10_000, warmup=0, keep_records=False)
+    pf.simulate(
+        "reference-line", replications=reps, seed=1, units=10_000, warmup=0, keep_records=False
+    )
     wall = time.perf_counter() - t0
     print(f"\n{reps:,} replications x 10,000 units on {os.cpu_count()} cores: {wall:.2f} s")
 

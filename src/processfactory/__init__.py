@@ -30,7 +30,25 @@ _EXPORTS = {
     "summarize": "processfactory.kpi.summary",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+__all__ = [
+    "RunContext",
+    "RunRecord",
+    "Scenario",
+    "ScenarioError",
+    "SimulationError",
+    "SimulationResult",
+    "__version__",
+    "compute_kpis",
+    "dump_scenario",
+    "library_names",
+    "load_scenario",
+    "parse_scenario",
+    "read_event_log",
+    "record_from_event_log",
+    "simulate",
+    "summarize",
+    "write_event_log",
+]
 
 if TYPE_CHECKING:  # pragma: no cover
     from processfactory.eventlog.io import read_event_log, write_event_log

@@ -53,9 +53,7 @@ def test_reducing_the_log_gives_the_engines_units(simulated) -> None:
     mine = reduced.units.sort("unit")
     assert mine.height == engine.height
     np.testing.assert_allclose(mine["release"].to_numpy(), engine["release"].to_numpy())
-    np.testing.assert_allclose(
-        mine["exit"].to_numpy(), engine["exit"].to_numpy(), equal_nan=True
-    )
+    np.testing.assert_allclose(mine["exit"].to_numpy(), engine["exit"].to_numpy(), equal_nan=True)
     np.testing.assert_allclose(
         mine["value_added"].to_numpy(), engine["value_added"].to_numpy(), rtol=1e-9
     )

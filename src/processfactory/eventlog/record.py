@@ -108,9 +108,7 @@ class RunRecord:
     window_end: float
     units: pl.DataFrame
     stations: pl.DataFrame
-    operators: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema=OPERATORS_SCHEMA)
-    )
+    operators: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=OPERATORS_SCHEMA))
     events: pl.DataFrame | None = None
     walking_total: float = 0.0
     """Metres walked by people inside the window (transport moves + operators' walks)."""

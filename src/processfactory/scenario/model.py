@@ -126,9 +126,7 @@ class Station(_Strict):
         None, description="Position on the floor [x, y] (metres)."
     )
     footprint: NonNegative = Field(0.0, description="Floor area of the station (m²).")
-    buffer_footprint: NonNegative = Field(
-        0.0, description="Floor area of its waiting place (m²)."
-    )
+    buffer_footprint: NonNegative = Field(0.0, description="Floor area of its waiting place (m²).")
 
 
 class Operator(_Strict):
@@ -167,7 +165,9 @@ class Product(_Strict):
     """A product (or type of case) of the mix."""
 
     id: Identifier
-    share: Positive = Field(1.0, description="Relative share of releases (normalised over products).")
+    share: Positive = Field(
+        1.0, description="Relative share of releases (normalised over products)."
+    )
     routing: list[Identifier] | None = Field(
         None, description="Stations visited in order (default: all stations as listed)."
     )

@@ -64,9 +64,12 @@ def _distances(scn: Scenario) -> np.ndarray:
         if st.position is not None:
             pos[i] = st.position
     diff = pos[:, None, :] - pos[None, :, :]
-    if scn.layout.metric == "manhattan":
-        return np.abs(diff).sum(axis=2)
-    return np.sqrt((diff**2).sum(axis=2))
+    dist: np.ndarray = (
+        np.abs(diff).sum(axis=2)
+        if scn.layout.metric == "manhattan"
+        else np.sqrt((diff**2).sum(axis=2))
+    )
+    return dist
 
 
 def _expected_units(scn: Scenario, bottleneck_time: float) -> int:
@@ -111,7 +114,7 @@ def compile_scenario(scn: Scenario) -> CompiledScenario:
     streams: list[Stream] = []
 
     def add(
-        name: str, sample: Callable[[np.random.Generator, int], np.ndarray], expected: int
+        name: str, sample: Callable[[np.random.Generator, int], np.ndarray], expected: float
     ) -> int:
         streams.append(Stream(name, sample, max(int(expected), 16)))
         return len(streams) - 1

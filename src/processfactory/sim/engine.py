@@ -80,6 +80,7 @@ class _State:
         off_i, off_f = KK.HEADER_END, KK.Y_SIZE
         for g, (rows, cols) in shapes.items():
             h = getattr(KK, f"H_{g}")
+            arr: np.ndarray
             if g in self.INT_GROUPS:
                 base, arr = off_i, self.IA
                 off_i += rows * cols
