@@ -102,6 +102,44 @@ wants, what it costs and how long to run. It is written in YAML and loaded with
   first; a run with a fixed list of orders also ends when every order is done. The warm-up
   (`warmup_units`, `warmup_time`) is excluded from the KPIs.
 
+## Engine rules in detail
+
+These are the exact rules of the simulation engine; a facilitator can predict a run by hand
+from them (the test suite does, for tiny cases).
+
+- **Queues** are first in, first out. A station's `buffer` counts units waiting, not those on
+  a server; with `buffer: 0` a unit passes only straight to an idle server. Blocked units
+  enter a freed place in the order they blocked.
+- **Process batch**: a server starts when `process_batch` units wait and processes them
+  together in one operation time (each unit is credited that time as value added). At the end
+  of an order list, when nothing else can happen, partial batches are started.
+- **Transfer batch**: finished units wait at their station until `transfer_batch` are done,
+  then move together (one trip is walked); while they cannot all enter the next buffer, the
+  station's next finished unit waits and its server is blocked. With `layout.transport: true` a
+  move takes distance ÷ walking speed.
+- **Setup**: `on: changeover` before a unit of another product than the server's previous one
+  (and before the first); `on: batch` before every process batch. The operator stays for the
+  setup and the operation.
+- **Defects**: after each operation a defect happens with probability `rate`. It is caught at
+  `detected_at` (default: where it happens); then the unit is scrapped, or reworked at
+  `rework_at` (default: the station that made it) and continues its routing after the station
+  that caught it. Rework is not value added. Rework under policy `kanban` is refused.
+- **Breakdowns**: the station fails after `time_between` of running clock and all its servers
+  stop for `repair`; work in progress resumes where it stopped.
+- **Kanban**: a station holds a card for each unit it started until that unit starts at its
+  next station (or leaves the line); it starts a unit only with a free card. With saturated
+  supply, or orders waiting, the first station pulls new units itself.
+- **Operators**: a server that takes work calls the nearest idle operator with the skill (ties:
+  the first listed); the operator walks there at `layout.walking_speed` and is free again at the
+  end of the operation (not while the unit is blocked). A freed operator first serves servers
+  waiting for an operator at their skill stations, in the order of the skills.
+- **Walking distance** counts every trip once: each move of a unit or a transfer batch between
+  stations, and every operator's walk.
+- **Random numbers**: each station's operation times (per product when overridden), setups,
+  defects, failures, repairs, the arrivals and the product mix have their own stream, derived
+  from `run.seed` and the replication number; the k-th operation started at a station uses the
+  k-th draw of its stream. The same seed gives the same run, bit for bit.
+
 ## Checks
 
 Loading reports every problem at once, each as `file:line:column: path: message`, e.g.
@@ -118,7 +156,8 @@ and ranges, the loader checks that:
   (`run.units` or `run.duration`) unless work comes as a fixed list of orders;
 - every operator group covers some station of a routing;
 - nothing deadlocks: a CONWIP cap or a station's kanban cards are at least its process and
-  transfer batch; kanban cards are only set under policy `kanban`, which needs at least one;
+  transfer batch; kanban cards are only set under policy `kanban`, which needs at least one,
+  and kanban is not combined with rework;
 - either every station has a `position` or none has, and `layout.transport` has positions.
 """
 
