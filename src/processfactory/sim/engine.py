@@ -69,7 +69,7 @@ class _State:
     FLOAT_GROUPS = ("UF", "GF", "STF", "OPF", "PF", "ORF", "SMP", "EVF", "HF")
 
     def __init__(self, shapes: dict[str, tuple[int, int]]) -> None:
-        from processfactory.sim import kernel as KK
+        from processfactory.sim import layout as KK
 
         self.KK = KK
         n_int = KK.HEADER_END + sum(r * c for g, (r, c) in shapes.items() if g in self.INT_GROUPS)
@@ -99,7 +99,7 @@ def _build_state(
     compiled: CompiledScenario, streams: _Streams, u_cap: int, ev_cap: int, events: bool
 ) -> _State:
     """Allocate and fill the kernel's state (see the layout at the top of kernel.py)."""
-    from processfactory.sim import kernel as KK
+    from processfactory.sim import layout as KK
 
     st, pr, ops, orders = compiled.stations, compiled.products, compiled.operators, compiled.orders
     n_st = len(compiled.station_ids)
@@ -203,7 +203,7 @@ def run_replication(
 ) -> RunRecord:
     """Simulate one replication and return its run record (same inputs, same record)."""
     run = kernel()
-    from processfactory.sim import kernel as KK
+    from processfactory.sim import layout as KK
 
     streams = _Streams(compiled, seed, replication)
     u_cap = compiled.expected_units + 16
@@ -230,7 +230,7 @@ def run_replication(
 
 
 def _stuck_message(compiled: CompiledScenario, X: np.ndarray, Y: np.ndarray) -> str:
-    from processfactory.sim import kernel as KK
+    from processfactory.sim import layout as KK
 
     t = Y[KK.YO + K.FO_WINDOW_END]
     n = int(X[KK.XO + K.IO_N_UNITS])
@@ -249,7 +249,7 @@ def _record(
     state: _State,
     events: bool,
 ) -> RunRecord:
-    from processfactory.sim import kernel as KK
+    from processfactory.sim import layout as KK
 
     X, Y = state.IA, state.FA
     UI, UF, STI, STF, OPF = state["UI"], state["UF"], state["STI"], state["STF"], state["OPF"]
