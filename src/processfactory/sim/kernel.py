@@ -74,19 +74,17 @@ from processfactory.sim.kernel_base import (
     set_op,
 )
 from processfactory.sim.kernel_flow import (
-    dispatch_area,
     enter,
     open_window,
 )
 from processfactory.sim.kernel_work import (
     begin_work,
     complete_operation,
+    finish_partial_batches,
     settle,
     start_operation,
 )
 from processfactory.sim.layout import (
-    AREA_N,
-    AREA_PENDING,
     DOWN,
     DOWN_UNTIL,
     GI_UNITS,
@@ -219,15 +217,7 @@ def run_kernel(S):
             # finish partial batches now, as with an empty calendar (below). If that does not
             # help, a run without a duration would only see failures forever: it is stuck.
             if IA[XI + 15] == 0:
-                IA[XI + 15] = 1
-                for s in range(n_st):
-                    if (
-                        IA[b_STI + AREA_N * c_STI + s] > 0
-                        and IA[b_STI + AREA_PENDING * c_STI + s] == 0
-                    ):
-                        dispatch_area(S, s)
-                    push_todo(S, s)
-                settle(S)
+                finish_partial_batches(S)
                 continue
             if duration == inf and IA[XI + 3] + IA[XI + 19] > 0:
                 if IA[XO + IO_STATUS] == OK:
@@ -319,15 +309,7 @@ def run_kernel(S):
         else:
             # nothing scheduled: finish partial batches, else the run is over or stuck
             if IA[XI + 15] == 0:
-                IA[XI + 15] = 1
-                for s in range(n_st):
-                    if (
-                        IA[b_STI + AREA_N * c_STI + s] > 0
-                        and IA[b_STI + AREA_PENDING * c_STI + s] == 0
-                    ):
-                        dispatch_area(S, s)
-                    push_todo(S, s)
-                settle(S)
+                finish_partial_batches(S)
                 continue
             if IA[XO + IO_STATUS] == OK and not (
                 source == 2 and IA[XI + 16] != 0 and IA[XI + 3] == 0 and IA[XI + 19] == 0

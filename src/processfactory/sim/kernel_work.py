@@ -48,11 +48,13 @@ from processfactory.sim.kernel_base import (
     set_server,
 )
 from processfactory.sim.kernel_flow import (
+    dispatch_area,
     hand_on,
     room,
     walk_count,
 )
 from processfactory.sim.layout import (
+    AREA_N,
     AREA_PENDING,
     AW_HEAD,
     AW_TAIL,
@@ -605,3 +607,18 @@ def complete_operation(S, g):
     IA[b_GI + SRV_PENDING * c_GI + g] = 0
     set_server(S, g, BLOCKED)
     hand_on(S, g)
+
+
+@njit(cache=True, error_model="numpy", _nrt=False)
+def finish_partial_batches(S):
+    """Nothing else can happen: let partial process and transfer batches go (end of orders)."""
+    IA = S[0]
+    n_st = IA[H_STI + 1] - 1
+    b_STI = IA[H_STI]
+    c_STI = IA[H_STI + 1]
+    IA[XI + 15] = 1
+    for s in range(n_st):
+        if IA[b_STI + AREA_N * c_STI + s] > 0 and IA[b_STI + AREA_PENDING * c_STI + s] == 0:
+            dispatch_area(S, s)
+        push_todo(S, s)
+    settle(S)
