@@ -34,7 +34,7 @@ test: $(TEST_STAMP)
 
 ## make test-fast: the suite without tests marked slow.
 test-fast: $(TEST_STAMP)
-	$(PY) -m pytest -n 2 --dist loadgroup -m "not slow"
+	$(PY) -m pytest -n 2 --dist loadgroup -m "not slow and not browser"
 
 ## make bench: engine vs SimPy, replication batches, compile and start-up times.
 bench: $(TEST_STAMP)

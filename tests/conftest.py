@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+import pytest
 from hypothesis import settings
 
 _TESTS_DIR = str(Path(__file__).resolve().parent)
@@ -18,3 +19,39 @@ if _TESTS_DIR not in sys.path:
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI") == "true":
     settings.load_profile("ci")
+
+
+# ---------------------------------------------------------------------------------------------
+# Headless Chromium for browser tests: the OS's Chromium (Debian package `chromium`, or the path
+# in PF_CHROMIUM) driven by Playwright. Locally a missing browser skips the browser tests; under
+# CI it fails them, so CI never passes without having run them.
+
+
+def _chromium_path() -> str | None:
+    import shutil
+
+    return (
+        os.environ.get("PF_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+    )
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """A launched headless Chromium browser (Playwright ``Browser``)."""
+    path = _chromium_path()
+    if path is None:
+        message = "Chromium not found: install the OS package `chromium` or set PF_CHROMIUM"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=path,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        yield browser
+        browser.close()

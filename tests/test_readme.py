@@ -26,3 +26,12 @@ def test_it_runs_the_quick_start_snippet(capsys) -> None:
 def test_it_documents_both_make_commands() -> None:
     text = README.read_text(encoding="utf-8")
     assert "make run" in text and "make test" in text
+
+
+def test_it_runs_the_debrief_snippet(tmp_path, monkeypatch) -> None:
+    snippet = next(s for s in python_snippets() if "compare_rounds" in s)
+    monkeypatch.chdir(tmp_path)
+    exec(compile(snippet, str(README), "exec"), {})
+    html = (tmp_path / "debrief.html").read_text(encoding="utf-8")
+    assert '<html lang="ru"' in html and "Penny Fab" in html
+    assert (tmp_path / "debrief.xlsx").read_bytes()[:2] == b"PK"

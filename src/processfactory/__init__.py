@@ -28,6 +28,11 @@ _EXPORTS = {
     "record_from_event_log": "processfactory.eventlog.reduce",
     "compute_kpis": "processfactory.kpi.lean",
     "summarize": "processfactory.kpi.summary",
+    "apply_levers": "processfactory.levers",
+    "lever_names": "processfactory.levers",
+    "compare_rounds": "processfactory.rounds",
+    "write_debrief_html": "processfactory.reports",
+    "write_debrief_xlsx": "processfactory.reports",
 }
 
 __all__ = [
@@ -38,8 +43,11 @@ __all__ = [
     "SimulationError",
     "SimulationResult",
     "__version__",
+    "apply_levers",
+    "compare_rounds",
     "compute_kpis",
     "dump_scenario",
+    "lever_names",
     "library_names",
     "load_scenario",
     "parse_scenario",
@@ -47,6 +55,8 @@ __all__ = [
     "record_from_event_log",
     "simulate",
     "summarize",
+    "write_debrief_html",
+    "write_debrief_xlsx",
     "write_event_log",
 ]
 
@@ -56,6 +66,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from processfactory.eventlog.reduce import record_from_event_log
     from processfactory.kpi.lean import compute_kpis
     from processfactory.kpi.summary import summarize
+    from processfactory.levers import apply_levers, lever_names
+    from processfactory.reports import write_debrief_html, write_debrief_xlsx
+    from processfactory.rounds import compare_rounds
     from processfactory.scenario.loader import (
         ScenarioError,
         dump_scenario,

@@ -1,4 +1,4 @@
-"""The ``processfactory`` command line: simulate, compare, validate, schema, scenarios.
+"""The ``processfactory`` command line: simulate, compare, rounds, validate, schema, scenarios.
 
 Only typer is imported at module level so that ``processfactory --help`` starts instantly; rich,
 pydantic, polars, numpy and the simulation kernel are imported inside the commands that need
@@ -593,6 +593,164 @@ def compare(
 
 
 # ---------------------------------------------------------------------------------------------
+# rounds
+
+_ROUNDS_HEADLINE = [
+    "labour_productivity",
+    "demand_fulfilment",
+    "lead_time",
+    "wip",
+    "throughput",
+    "fpy",
+    "walking_distance",
+    "floor_area",
+]
+"""The KPIs a round debrief starts with, in this order (labour productivity leads)."""
+
+
+def _check_lang(value: str) -> str:
+    if value not in ("en", "ru"):
+        raise typer.BadParameter(f"must be 'en' or 'ru', got {value!r}")
+    return value
+
+
+def _round_cell(key: str, entry: dict[str, Any] | None, change: str | None) -> str:
+    """A KPI of one round: its mean, '± half-width of the 95% CI' and the % change on three
+    lines (narrow columns fit five rounds in a terminal), scaled to % where it is a fraction."""
+    if not entry or entry.get("mean") is None:
+        lines = ["—"]
+    else:
+        mean = entry["mean"]
+        lines = [_fmt(_scaled(key, mean))]
+        lo, hi = entry.get("ci95") or [None, None]
+        if lo is not None and hi is not None:
+            half = (hi - lo) / 2
+            # the spread of a constant (floor area, takt) is rounding noise, not a CI
+            tiny = abs(half) <= 1e-9 * max(abs(mean), 1e-300)
+            lines.append(f"± {'0' if tiny else _fmt(_scaled(key, half))}")
+    if change is not None:
+        lines.append(change)
+    return "\n".join(lines)
+
+
+def _rounds_table(comparison: Any) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    rounds = comparison.rounds
+    first = rounds[0].scenario
+    table = Table(
+        title=(
+            f"{comparison.title}: {len(rounds)} rounds, {comparison.replications} replication(s) "
+            f"each, seed {comparison.seed} (mean, ± half-width of the 95% CI, % change vs "
+            "round 1)"
+        ),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("KPI (unit)", min_width=12)
+    for rnd in rounds:
+        table.add_column(rnd.name, justify="right")
+    keys: list[str] = []
+    for rnd in rounds:
+        keys += [k for k in _scalar_keys(rnd.result.kpi) if k not in keys]
+    keys = [k for k in _ROUNDS_HEADLINE if k in keys] + [
+        k for k in keys if k not in _ROUNDS_HEADLINE
+    ]
+    for key in keys:
+        label, unit = _label_unit(key, first)
+        changes = comparison.percent_change(key)
+        cells = [
+            _round_cell(key, rnd.result.kpi.get(key), _fmt_change(changes[k]) if k else None)
+            for k, rnd in enumerate(rounds)
+        ]
+        table.add_row(f"{label}\n({unit})", *cells, end_section=True)
+    return table
+
+
+@app.command()
+def rounds(
+    name_or_file: Annotated[
+        str,
+        typer.Argument(
+            metavar="NAME_OR_FILE",
+            help=(
+                "Built-in factory name, factory folder, or scenario YAML file with a rounds.yaml "
+                "beside it."
+            ),
+        ),
+    ],
+    reps: RepsOption = None,
+    seed: SeedOption = None,
+    report: Annotated[
+        Path | None,
+        typer.Option("--report", help="Write the debrief report (HTML) to this file."),
+    ] = None,
+    xlsx: Annotated[
+        Path | None,
+        typer.Option("--xlsx", help="Write the rounds' KPIs as an Excel workbook to this file."),
+    ] = None,
+    lang: Annotated[
+        str,
+        typer.Option("--lang", callback=_check_lang, help="Language of the report: en or ru."),
+    ] = "en",
+    as_json: JsonOption = False,
+    workers: WorkersOption = None,
+    no_progress: NoProgressOption = False,
+) -> None:
+    """Play every round of a factory's round plan and compare the rounds' KPIs."""
+    with _expected_errors():
+        from processfactory.rounds import compare_rounds, load_factory
+
+        factory = load_factory(name_or_file)  # bad input fails here, before any simulation
+        n = reps if reps is not None else factory.scenario.run.replications
+        with _progress_bar(not (as_json or no_progress)) as progress:
+            callback: Callable[[int, int], None] | None = None
+            if progress is not None:
+                total = n * len(factory.plan.rounds)
+                task = progress.add_task(
+                    f"Playing {len(factory.plan.rounds)} rounds of {factory.scenario.name}",
+                    total=total,
+                )
+
+                def callback(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total)
+
+            # the report's value-stream maps and spaghetti diagrams are drawn from event logs
+            comparison = compare_rounds(
+                name_or_file,
+                reps,
+                seed,
+                workers=workers,
+                progress=callback,
+                events=report is not None,
+            )
+    if as_json:
+        _print_json(comparison.to_json())
+    else:
+        console = _stdout()
+        console.print(_rounds_table(comparison))
+        for rnd in comparison.rounds:
+            levers = ", ".join(rnd.levers) if rnd.levers else "no new lever"
+            console.print(f"{rnd.name}: {levers}")
+    try:
+        if report is not None:
+            from processfactory.reports import write_debrief_html
+
+            write_debrief_html(comparison, report, lang=lang)
+            typer.echo(f"Wrote the debrief report to {report}", err=True)
+        if xlsx is not None:
+            from processfactory.reports import write_debrief_xlsx
+
+            write_debrief_xlsx(comparison, xlsx)
+            typer.echo(f"Wrote the rounds workbook to {xlsx}", err=True)
+    except OSError as err:
+        _error(f"cannot write the report: {err.strerror or err}")
+        raise typer.Exit(EXIT_FAILED) from None
+
+
+# ---------------------------------------------------------------------------------------------
 # validate, schema, scenarios
 
 
@@ -647,21 +805,249 @@ def scenarios() -> None:
     """List the built-in scenarios (use their names wherever a scenario file is expected)."""
     from rich.table import Table
 
-    from processfactory.scenario.loader import library_names, load_scenario
+    from processfactory.rounds import load_round_plan
+    from processfactory.scenario.loader import library_names, library_round_plan, load_scenario
 
     table = Table(title="Built-in scenarios", title_justify="left")
     table.add_column("Name")
     table.add_column("Title")
     table.add_column("Stations", justify="right")
     table.add_column("Release")
+    table.add_column("Rounds", justify="right")
     for name in library_names():
         scn = load_scenario(name)
         release = scn.release
         policy: str = release.policy
         if release.policy == "conwip":
             policy += f" (cap {release.cap})"
-        table.add_row(name, scn.name, str(len(scn.stations)), f"{policy}, {release.source}")
+        plan_path = library_round_plan(name)
+        n_rounds = "—" if plan_path is None else str(len(load_round_plan(plan_path).rounds))
+        table.add_row(
+            name, scn.name, str(len(scn.stations)), f"{policy}, {release.source}", n_rounds
+        )
     _stdout().print(table)
+
+
+# ---------------------------------------------------------------------------------------------
+# balance
+
+
+def _balance_method(value: str) -> str:
+    if value not in ("rpw", "exact"):
+        raise typer.BadParameter(f"must be 'rpw' or 'exact', got {value!r}")
+    return value
+
+
+def _num(value: float) -> str:
+    """A time or count as written by hand: 10, 9.5, 0.25 (no float noise such as 9.999999)."""
+    return f"{round(value, 6):g}"
+
+
+def _load_bar(time: float, takt: float, width: int = 20) -> str:
+    """A text bar of the station's load against the takt (one character = takt ÷ width)."""
+    filled = min(width, round(width * time / takt))
+    return "█" * filled + "·" * (width - filled)
+
+
+def _balance_optimal_note(result: Any) -> str:
+    if result.optimal and result.n_stations <= result.lower_bound:
+        return "yes (meets the lower bound)"
+    if result.optimal:
+        return "yes (proven by branch and bound)"
+    if result.method == "rpw":
+        return "not proven (RPW heuristic; use --method exact)"
+    return f"not proven (search stopped after {result.nodes:,} steps; best found)"
+
+
+@app.command()
+def balance(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="YAML file of work elements: {takt, time_unit, operations: [{id, time, after}]}.",
+        ),
+    ],
+    takt: Annotated[
+        float | None,
+        typer.Option(
+            "--takt",
+            callback=_positive_duration,
+            help="Takt time (in the file's time unit); overrides the file's takt.",
+        ),
+    ] = None,
+    method: Annotated[
+        str,
+        typer.Option(
+            "--method",
+            callback=_balance_method,
+            help="'exact' (branch and bound, proven minimum) or 'rpw' (ranked positional weight).",
+        ),
+    ] = "exact",
+    as_json: JsonOption = False,
+) -> None:
+    """Balance a line: assign work elements to the fewest stations that meet the takt time."""
+    with _expected_errors():
+        from processfactory.levers.balancing import balance_line
+        from processfactory.levers.line_balancing import load_balancing_input
+
+        problem = load_balancing_input(file, takt)
+    assert problem.takt is not None  # checked by load_balancing_input
+    result = balance_line(
+        problem.operation_list(),
+        problem.takt,
+        "rpw" if method == "rpw" else "exact",
+    )
+    unit = problem.time_unit
+    if as_json:
+        _print_json({"file": str(file), "time_unit": unit, **result.to_dict()})
+        return
+
+    from rich import box
+    from rich.table import Table
+
+    title = f"{problem.name or file.name}: takt {_num(result.takt)} {unit}, method {method}"
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD)
+    table.add_column("Station", justify="right")
+    table.add_column("Operations")
+    table.add_column(f"Time ({unit})", justify="right")
+    table.add_column(f"Idle ({unit})", justify="right")
+    table.add_column("Load vs takt")
+    for k, (ops, time) in enumerate(zip(result.stations, result.station_times, strict=True)):
+        table.add_row(
+            str(k + 1),
+            ", ".join(ops),
+            _num(time),
+            _num(result.takt - time),
+            _load_bar(time, result.takt),
+        )
+    console = _stdout()
+    console.print(table)
+    console.print(
+        f"Stations: {result.n_stations} (theoretical minimum ⌈Σt ÷ takt⌉ = "
+        f"⌈{_num(result.total_time)} ÷ {_num(result.takt)}⌉ = {result.theoretical_minimum}, "
+        f"lower bound {result.lower_bound})"
+    )
+    console.print(
+        f"Balance efficiency: {result.efficiency * 100:.1f}% (balance delay "
+        f"{result.balance_delay * 100:.1f}%, idle {_num(result.idle_time)} {unit} per cycle)"
+    )
+    console.print(f"Smoothness index: {result.smoothness_index:.3g} (0 = all stations equal)")
+    console.print(f"Optimal: {_balance_optimal_note(result)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# chart
+
+# the kinds of processfactory.charts.CHARTS, named here so that --help needs no chart import
+# (a test keeps the two lists equal)
+CHART_KINDS = (
+    "yamazumi",
+    "yamazumi-plan",
+    "cumulative-flow",
+    "wip",
+    "lead-time",
+    "control-chart",
+    "frontier",
+    "vsm",
+    "spaghetti",
+)
+CHART_LANGS = ("en", "ru")
+
+
+def _bad_input(message: str) -> typer.Exit:
+    _error(message)
+    return typer.Exit(EXIT_BAD_INPUT)
+
+
+@app.command()
+def chart(
+    kind: Annotated[str, typer.Argument(help=f"Chart kind: {', '.join(CHART_KINDS)}.")],
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="Scenario YAML file or built-in name (simulated once, with its event log), or "
+            "an event log file (.parquet, .csv, .xes, .xes.gz)."
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help="Chart file to write: .svg, .png or .html.")
+    ],
+    seed: SeedOption = None,
+    units: UnitsOption = None,
+    duration: DurationOption = None,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Language of titles and axes: en or ru.")
+    ] = "en",
+) -> None:
+    """Draw one chart of a scenario's run (or of an event log) as SVG, PNG or HTML."""
+    if lang not in CHART_LANGS:
+        raise _bad_input(f"unknown language {lang!r}; use one of {', '.join(CHART_LANGS)}")
+    from processfactory.charts import CHARTS, ChartError
+    from processfactory.charts.render import output_format, save
+
+    if kind not in CHARTS:
+        raise _bad_input(f"unknown chart kind {kind!r}; use one of {', '.join(CHARTS)}")
+    chart_kind = CHARTS[kind]
+    try:
+        output_format(output)
+    except ChartError as err:
+        raise _bad_input(str(err)) from None
+    if not output.parent.is_dir():
+        raise _bad_input(f"the folder {str(output.parent)!r} for {output} does not exist")
+
+    from processfactory.eventlog.io import FORMATS
+
+    scenario: Scenario | None = None
+    record: Any = None
+    if file.lower().endswith(FORMATS):
+        if chart_kind.needs_scenario:
+            raise _bad_input(
+                f"the {kind} chart needs the scenario, and {file} is an event log; give the "
+                "scenario file or built-in name instead"
+            )
+        if any(v is not None for v in (seed, units, duration)):
+            _note("--seed, --units and --duration apply only to a scenario; ignored")
+        from processfactory.eventlog.convert import EventLogError
+        from processfactory.eventlog.io import read_event_log
+        from processfactory.eventlog.record import RunContext
+        from processfactory.eventlog.reduce import record_from_event_log
+
+        try:
+            events = read_event_log(file)
+            record = record_from_event_log(events, RunContext(scenario=Path(file).stem))
+        except (EventLogError, FileNotFoundError) as err:
+            raise _bad_input(" ".join(str(err).split())) from None
+        name = file
+    else:
+        with _expected_errors():
+            from processfactory.scenario.loader import load_scenario
+
+            scenario = load_scenario(file)
+            if chart_kind.needs_record:
+                from processfactory.sim.replications import simulate as run_scenario
+
+                result = run_scenario(
+                    scenario,
+                    1,
+                    seed,
+                    units=units,
+                    duration=duration,
+                    events=True,
+                    keep_records=True,
+                    workers=1,
+                )
+                record = result.records[0]
+        name = scenario.name
+    try:
+        drawn = chart_kind.build(scenario, record, lang=lang)
+        save(drawn, output)
+    except ChartError as err:
+        raise _bad_input(" ".join(str(err).split())) from None
+    except OSError as err:
+        _error(f"cannot write {output}: {err.strerror or err}")
+        raise typer.Exit(EXIT_FAILED) from None
+    typer.echo(f"Wrote the {kind} chart of {name} to {output}")
 
 
 def main() -> None:

@@ -19,7 +19,17 @@ from processfactory.scenario import (
 )
 from processfactory.scenario.distributions import Deterministic, Exponential, LogNormal
 
-BUILT_IN = ["conwip-line", "demo", "public-office", "reference-line", "single-desk"]
+BUILT_IN = [
+    "assembly",
+    "conwip-line",
+    "demo",
+    "penny-fab",
+    "public-office",
+    "reference-line",
+    "single-desk",
+]
+FACTORIES = ["assembly", "penny-fab", "public-office"]
+"""Built-ins that are factory folders (scenario.yaml, rounds.yaml, notes.en.md, notes.ru.md)."""
 
 
 def test_library_lists_exactly_the_built_in_scenarios() -> None:
@@ -32,6 +42,23 @@ def test_every_library_scenario_validates(name: str) -> None:
     assert path.is_file() and path.suffix == ".yaml"
     scn = parse_scenario(path.read_text(encoding="utf-8"), source=path.name)
     assert scn == load_scenario(name)
+
+
+@pytest.mark.parametrize("name", BUILT_IN)
+def test_a_factory_folder_works_like_a_flat_scenario(name: str) -> None:
+    path = library_path(name)
+    if name in FACTORIES:
+        folder = path.parent
+        assert folder.name == name and path.name == "scenario.yaml"
+        assert {p.name for p in folder.iterdir() if p.is_file()} >= {
+            "scenario.yaml",
+            "rounds.yaml",
+            "notes.en.md",
+            "notes.ru.md",
+        }
+        assert load_scenario(folder) == load_scenario(name)
+    else:
+        assert path.name == f"{name}.yaml"
 
 
 @pytest.mark.parametrize("name", BUILT_IN)
@@ -104,14 +131,34 @@ def test_demo_is_the_described_assembly_line() -> None:
     assert all(0.5 <= st.time.mean_time <= 3.0 for st in scn.stations)
 
 
-def test_public_office_sends_incomplete_documents_back_to_reception() -> None:
+def test_public_office_is_the_described_office() -> None:
     scn = load_scenario("public-office")
-    check = scn.station("document_check")
-    assert check.value_added is False
-    assert check.defects is not None and check.defects.rate == 0.15
-    assert check.defects.action == "rework" and check.defects.rework_at == "reception"
+    assert [st.id for st in scn.stations] == [
+        "reception",
+        "document_check",
+        "registration",
+        "approval",
+        "issue",
+    ]
+    # incomplete documents are made at reception, found upstairs, completed at reception
+    reception = scn.station("reception")
+    assert reception.defects is not None and reception.defects.rate == 0.25
+    assert (reception.defects.detected_at, reception.defects.rework_at) == (
+        "document_check",
+        "reception",
+    )
+    assert reception.defects.action == "rework"
+    assert scn.station("document_check").value_added is False
+    # in-trays of eight between floors, one head of department approving
+    assert [st.transfer_batch for st in scn.stations] == [8, 1, 8, 8, 1]
     assert scn.station("approval").servers == 1
-    assert scn.run.duration == 480
+    assert sorted({st.position[1] for st in scn.stations if st.position}) == [0, 40, 80]
+    assert scn.layout.transport and scn.operator_count == 6
+    registrar = next(op for op in scn.operators if op.id == "registrar")
+    assert registrar.skills == ["issue", "registration"]  # they run downstairs to issue
+    assert scn.release.arrivals == Exponential(dist="exponential", mean=7.5)
+    assert scn.takt_time == pytest.approx(7.5)
+    assert scn.run.duration == 480 and scn.time_unit == "min"
 
 
 def test_rich_scenario_round_trips_through_a_file(tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ def test_schema_admits_a_bare_number_where_a_distribution_goes() -> None:
     assert {"type": "number", "minimum": 0} in time["anyOf"]
 
 
-@pytest.mark.parametrize("name", ["reference-line", "demo", "public-office"])
+@pytest.mark.parametrize("name", library_names())
 def test_schema_accepts_library_scenarios(name: str) -> None:
     data = yaml.safe_load(library_path(name).read_text(encoding="utf-8"))
     assert schema_errors(data) == []
@@ -175,4 +175,17 @@ def test_every_distribution_example_in_the_reference_is_valid() -> None:
 
 
 def test_library_is_shipped_as_package_data() -> None:
-    assert all(library_path(name).parent.name == "library" for name in library_names())
+    import tomllib
+
+    globs = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"][
+        "setuptools"
+    ]["package-data"]["processfactory"]
+    package = REPO / "src" / "processfactory"
+    shipped = {path for pattern in globs for path in package.glob(pattern)}
+    for name in library_names():
+        path = library_path(name)
+        # a flat scenario sits in library/, a factory's scenario in library/<name>/
+        assert "library" in (path.parent.name, path.parent.parent.name)
+        folder = path.parent if path.name == "scenario.yaml" else None
+        files = list(folder.iterdir()) if folder is not None else [path]
+        assert all(f in shipped for f in files if f.is_file()), name

@@ -548,13 +548,30 @@ def _library_dir() -> Any:
     return resources.files(_PACKAGE).joinpath(_LIBRARY_DIR)
 
 
+SCENARIO_FILE = "scenario.yaml"
+"""The scenario of a factory folder (a built-in factory, or any folder of the same shape)."""
+ROUND_PLAN_FILE = "rounds.yaml"
+"""The round plan of a factory folder, beside its scenario."""
+
+
+def _library_entries() -> dict[str, Any]:
+    """Built-in name -> its scenario file: a flat ``NAME.yaml`` or a folder ``NAME/scenario.yaml``.
+
+    A folder is a *factory*: its scenario, its round plan (``rounds.yaml``) and the facilitator
+    notes (``notes.en.md``, ``notes.ru.md``).
+    """
+    entries: dict[str, Any] = {}
+    for entry in _library_dir().iterdir():
+        if entry.name.endswith(".yaml") and entry.is_file():
+            entries[entry.name.removesuffix(".yaml")] = entry
+        elif entry.is_dir() and entry.joinpath(SCENARIO_FILE).is_file():
+            entries[entry.name] = entry.joinpath(SCENARIO_FILE)
+    return entries
+
+
 def library_names() -> list[str]:
-    """Names of the built-in scenarios (``demo``, ``reference-line``, ...), sorted."""
-    return sorted(
-        entry.name.removesuffix(".yaml")
-        for entry in _library_dir().iterdir()
-        if entry.name.endswith(".yaml")
-    )
+    """Names of the built-in scenarios and factories (``demo``, ``assembly``, ...), sorted."""
+    return sorted(_library_entries())
 
 
 def _unknown_builtin(name: str) -> ScenarioError:
@@ -572,32 +589,70 @@ def _unknown_builtin(name: str) -> ScenarioError:
 
 
 def library_path(name: str) -> Path:
-    """Path of the built-in scenario ``name``; raises :class:`ScenarioError` for unknown names."""
-    if name not in library_names():
+    """Path of the built-in scenario ``name`` (a factory's ``scenario.yaml`` for a factory).
+
+    Raises :class:`ScenarioError` for unknown names.
+    """
+    entry = _library_entries().get(name)
+    if entry is None:
         raise _unknown_builtin(name)
-    return Path(str(_library_dir().joinpath(f"{name}.yaml")))
+    return Path(str(entry))
+
+
+def library_factory_dir(name: str) -> Path | None:
+    """The folder of the built-in factory ``name``; None for a flat built-in scenario.
+
+    Raises :class:`ScenarioError` for unknown names.
+    """
+    path = library_path(name)
+    return path.parent if path.name == SCENARIO_FILE else None
+
+
+def library_round_plan(name: str) -> Path | None:
+    """The round plan (``rounds.yaml``) of the built-in ``name``, or None if it has none."""
+    folder = library_factory_dir(name)
+    if folder is None or not (folder / ROUND_PLAN_FILE).is_file():
+        return None
+    return folder / ROUND_PLAN_FILE
+
+
+def _builtin_source(name: str) -> str:
+    """How problems in a built-in scenario name their file (``demo.yaml``, ``assembly/...``)."""
+    path = library_path(name)
+    return f"{name}/{SCENARIO_FILE}" if path.name == SCENARIO_FILE else f"{name}.yaml"
+
+
+def _read_file(path: Path, source: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(
+            [Problem(source, None, None, "", f"cannot read the file: {exc}")]
+        ) from None
 
 
 def load_scenario(path_or_name: str | os.PathLike[str]) -> Scenario:
-    """Load a scenario from a YAML file, or a built-in scenario by name (e.g. ``"demo"``).
+    """Load a scenario from a YAML file, a factory folder (its ``scenario.yaml``), or a built-in
+    scenario or factory by name (e.g. ``"demo"``, ``"assembly"``).
 
-    An existing file wins over a built-in name. Raises :class:`ScenarioError`.
+    An existing file or folder wins over a built-in name. Raises :class:`ScenarioError`.
     """
     source = os.fspath(path_or_name)
     path = Path(source)
     if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ScenarioError(
-                [Problem(source, None, None, "", f"cannot read the file: {exc}")]
-            ) from None
-        return parse_scenario(text, source=source)
+        return parse_scenario(_read_file(path, source), source=source)
+    if path.is_dir() and (path / SCENARIO_FILE).is_file():
+        inner = os.path.join(source, SCENARIO_FILE)
+        return parse_scenario(_read_file(path / SCENARIO_FILE, inner), source=inner)
     name = source.removesuffix(".yaml")
     if path.parent == Path(".") and name in library_names():
-        text = _library_dir().joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-        return parse_scenario(text, source=f"{name}.yaml")
-    what = "is a directory, not a scenario file" if path.is_dir() else "file does not exist"
+        text = library_path(name).read_text(encoding="utf-8")
+        return parse_scenario(text, source=_builtin_source(name))
+    what = (
+        f"is a directory without a {SCENARIO_FILE}, not a scenario file"
+        if path.is_dir()
+        else "file does not exist"
+    )
     raise ScenarioError(
         [
             Problem(
@@ -667,11 +722,15 @@ def scenario_json_schema() -> dict[str, Any]:
 
 
 __all__ = [
+    "ROUND_PLAN_FILE",
+    "SCENARIO_FILE",
     "Problem",
     "ScenarioError",
     "dump_scenario",
+    "library_factory_dir",
     "library_names",
     "library_path",
+    "library_round_plan",
     "load_scenario",
     "parse_scenario",
     "save_scenario",
