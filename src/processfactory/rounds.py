@@ -44,6 +44,7 @@ from processfactory.scenario.loader import (
     Problem,
     ScenarioError,
     _in_line_order,
+    _located,
     _parse_path,
     _position,
     _read_yaml,
@@ -126,6 +127,12 @@ class RoundPlan(BaseModel):
 # Loading
 
 
+def _did_you_mean(word: str, choices: list[str]) -> str:
+    """``; did you mean 'X'?`` for the closest of ``choices``, or nothing when none is close."""
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean '{close[0]}'?" if close else ""
+
+
 def _allowed(loc: tuple[Any, ...]) -> list[str]:
     model: type[BaseModel] = RoundPlan
     if len(loc) >= 3 and loc[0] == "rounds":
@@ -137,8 +144,7 @@ def _plan_message(err: Mapping[str, Any]) -> str:
     kind, loc, value = err["type"], tuple(err["loc"]), err.get("input")
     if kind == "extra_forbidden":
         allowed = _allowed(loc)
-        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = _did_you_mean(str(loc[-1]), allowed)
         return f"unknown field '{loc[-1]}' (allowed: {', '.join(allowed)}){hint}"
     if kind == "missing":
         return f"missing required field '{loc[-1]}'"
@@ -170,8 +176,7 @@ def _param_problems(
             for segment in loc:
                 path += f"[{segment}]" if isinstance(segment, int) else f".{segment}"
             if err["type"] == "extra_forbidden" and len(loc) == 1:
-                close = difflib.get_close_matches(str(loc[0]), allowed, n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = _did_you_mean(str(loc[0]), allowed)
                 message = (
                     f"unknown parameter '{loc[0]}' of lever '{step.lever}' "
                     f"(allowed: {', '.join(allowed)}){hint}"
@@ -213,15 +218,13 @@ def _step_problems(root: yaml.Node, data: dict[str, Any], source: str) -> list[P
     """
     problems: list[Problem] = []
 
-    def problem(path: str, message: str) -> Problem:
+    def problem(path: str, message: str, *, on_key: bool = False) -> Problem:
         spot = _walk(root, _parse_path(path))
-        line, column = _position(spot.node)
+        line, column = _position(spot.key if on_key and spot.key is not None else spot.node)
         return Problem(source, line, column, path, message)
 
     def key_problem(path: str, message: str) -> Problem:
-        spot = _walk(root, _parse_path(path))
-        line, column = _position(spot.key if spot.key is not None else spot.node)
-        return Problem(source, line, column, path, message)
+        return problem(path, message, on_key=True)
 
     rounds = data.get("rounds")
     for i, rnd in enumerate(rounds if isinstance(rounds, list) else []):
@@ -235,8 +238,7 @@ def _step_problems(root: yaml.Node, data: dict[str, Any], source: str) -> list[P
             try:
                 lever = get_lever(step.lever)
             except LeverError:
-                close = difflib.get_close_matches(step.lever, lever_names(), n=1)
-                hint = f"; did you mean '{close[0]}'?" if close else ""
+                hint = _did_you_mean(step.lever, lever_names())
                 known = ", ".join(lever_names())
                 message = f"unknown lever '{step.lever}' (levers: {known}){hint}"
                 where = f"{path}.lever" if isinstance(raw, dict) else path
@@ -271,11 +273,10 @@ def parse_round_plan(text: str, source: str = _STRING_SOURCE) -> RoundPlan:
         plan = RoundPlan.model_validate(data)
     except ValidationError as exc:
         for err in exc.errors(include_url=False):
-            loc = list(err["loc"])
-            spot = _walk(root, loc)
-            node = spot.key if err["type"] == "extra_forbidden" and spot.key else spot.node
-            line, column = _position(node)
-            problems.append(Problem(source, line, column, spot.path, _plan_message(err)))
+            on_key = err["type"] == "extra_forbidden"
+            problems.append(
+                _located(root, source, list(err["loc"]), _plan_message(err), on_key=on_key)
+            )
         raise ScenarioError(_in_line_order(problems)) from None
     if problems:
         raise ScenarioError(_in_line_order(problems))

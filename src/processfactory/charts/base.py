@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeAlias
 
 import altair as alt
@@ -47,6 +47,23 @@ def with_meta(chart: Chart, kind: str, lang: str) -> Chart:
     return out
 
 
+def layered_chart(
+    layers: Sequence[Chart],
+    kind: str,
+    lang: str,
+    *,
+    title: str,
+    subtitle: str,
+    width: int = DEFAULT_WIDTH,
+    height: int = DEFAULT_HEIGHT,
+) -> Chart:
+    """``layers`` drawn over each other as one chart, titled, sized and tagged (``with_meta``)."""
+    chart = alt.LayerChart(layer=list(layers)).properties(
+        title=alt.Title(title, subtitle=subtitle), width=width, height=height
+    )
+    return with_meta(chart, kind, lang)
+
+
 def require_events(record: RunRecord, what: str) -> pl.DataFrame:
     """The record's events without voided rows; ``ChartError`` if the record has none."""
     if record.events is None:
@@ -78,6 +95,20 @@ def operations(events: pl.DataFrame) -> pl.DataFrame:
     ).drop_nulls("unit")
 
 
+def exited_in_window(record: RunRecord) -> pl.DataFrame:
+    """The record's units that were released and exit in the observed window (ws < exit ≤ we),
+    good or scrapped: the units ``kpi.lean.lead_times`` counts (``release`` and ``exit`` as
+    Float64)."""
+    ws, we = float(record.window_start), float(record.window_end)
+    units = record.units.with_columns(pl.col("release", "exit").cast(pl.Float64))
+    return units.filter(
+        pl.col("exit").is_not_nan()
+        & pl.col("release").is_not_nan()
+        & (pl.col("exit") > ws)
+        & (pl.col("exit") <= we)
+    )
+
+
 def check_matches(scenario: Scenario, record: RunRecord) -> None:
     """``ChartError`` unless every station the record names is one of the scenario's."""
     known = {st.id for st in scenario.stations}
@@ -105,8 +136,10 @@ __all__ = [
     "Chart",
     "ChartError",
     "check_matches",
+    "exited_in_window",
     "finite",
     "inline",
+    "layered_chart",
     "operations",
     "require_events",
     "station_names",

@@ -28,15 +28,13 @@ import numpy as np
 import polars as pl
 
 from processfactory.charts.base import (
-    DEFAULT_HEIGHT,
-    DEFAULT_WIDTH,
     Chart,
     ChartError,
     check_matches,
     inline,
+    layered_chart,
     require_events,
     station_names,
-    with_meta,
 )
 from processfactory.charts.labels import label, number, time_unit
 
@@ -188,12 +186,13 @@ def cumulative_flow_chart(
     if warmup is not None:
         layers.append(warmup)
     layers.append(flow)
-    chart = alt.LayerChart(layer=layers).properties(
-        title=alt.Title(label("cfd.title", lang), subtitle=label("cfd.subtitle", lang)),
-        width=DEFAULT_WIDTH,
-        height=DEFAULT_HEIGHT,
+    return layered_chart(
+        layers,
+        "cumulative-flow",
+        lang,
+        title=label("cfd.title", lang),
+        subtitle=label("cfd.subtitle", lang),
     )
-    return with_meta(chart, "cumulative-flow", lang)
 
 
 def wip_steps(record: RunRecord, grid: np.ndarray) -> np.ndarray:
@@ -264,12 +263,7 @@ def wip_chart(record: RunRecord, *, lang: str = "en", max_points: int = 2000) ->
             )
         )
     subtitle = label("wip.subtitle", lang, value=number(mean, lang))
-    chart = alt.LayerChart(layer=layers).properties(
-        title=alt.Title(label("wip.title", lang), subtitle=subtitle),
-        width=DEFAULT_WIDTH,
-        height=DEFAULT_HEIGHT,
-    )
-    return with_meta(chart, "wip", lang)
+    return layered_chart(layers, "wip", lang, title=label("wip.title", lang), subtitle=subtitle)
 
 
 __all__ = ["cumulative_flow_chart", "step_counts", "wip_chart", "wip_steps"]

@@ -21,12 +21,11 @@ import numpy as np
 import polars as pl
 
 from processfactory.charts.base import (
-    DEFAULT_HEIGHT,
-    DEFAULT_WIDTH,
     Chart,
     ChartError,
+    exited_in_window,
     inline,
-    with_meta,
+    layered_chart,
 )
 from processfactory.charts.labels import label, number, time_unit
 
@@ -46,20 +45,10 @@ def exits_in_order(record: RunRecord) -> pl.DataFrame:
 
     Columns ``unit``, ``exit``, ``lead_time``; the same units ``kpi.lean.lead_times`` counts.
     """
-    ws, we = float(record.window_start), float(record.window_end)
-    units = record.units.select(
-        "unit",
-        pl.col("exit").cast(pl.Float64).fill_null(float("nan")),
-        pl.col("release").cast(pl.Float64).fill_null(float("nan")),
-    )
-    exited = units.filter(
-        (pl.col("exit") > ws)
-        & (pl.col("exit") <= we)
-        & pl.col("release").is_not_nan()
-        & pl.col("exit").is_not_nan()
-    )
-    return exited.select("unit", "exit", lead_time=pl.col("exit") - pl.col("release")).sort(
-        "exit", "unit"
+    return (
+        exited_in_window(record)
+        .select("unit", "exit", lead_time=pl.col("exit") - pl.col("release"))
+        .sort("exit", "unit")
     )
 
 
@@ -170,12 +159,9 @@ def lead_time_histogram(
         p90=number(stats[2][1], lang),
         unit=unit,
     )
-    chart = alt.LayerChart(layer=[bars, rules]).properties(
-        title=alt.Title(label("lt.hist.title", lang), subtitle=subtitle),
-        width=DEFAULT_WIDTH,
-        height=DEFAULT_HEIGHT,
+    return layered_chart(
+        [bars, rules], "lead-time", lang, title=label("lt.hist.title", lang), subtitle=subtitle
     )
-    return with_meta(chart, "lead-time", lang)
 
 
 def lead_time_control_chart(
@@ -275,12 +261,13 @@ def lead_time_control_chart(
     )
     if first:
         subtitle += label("cc.subtitle_last", lang, shown=n - first, n=n)
-    chart = alt.LayerChart(layer=[line, rules, texts, points]).properties(
-        title=alt.Title(label("cc.title", lang), subtitle=subtitle),
-        width=DEFAULT_WIDTH,
-        height=DEFAULT_HEIGHT,
+    return layered_chart(
+        [line, rules, texts, points],
+        "control-chart",
+        lang,
+        title=label("cc.title", lang),
+        subtitle=subtitle,
     )
-    return with_meta(chart, "control-chart", lang)
 
 
 __all__ = [

@@ -30,10 +30,10 @@ from processfactory.charts.base import (
     ChartError,
     check_matches,
     inline,
+    layered_chart,
     operations,
     require_events,
     station_names,
-    with_meta,
 )
 from processfactory.charts.labels import label, number
 
@@ -241,12 +241,15 @@ def spaghetti_chart(scenario: Scenario, record: RunRecord, *, lang: str = "en") 
         .encode(x=x_enc, y=y_enc, text="name:N")
     )
     subtitle = label("sp.subtitle", lang, distance=number(record.walking_total, lang, 0))
-    chart = alt.LayerChart(layer=layers).properties(
-        title=alt.Title(label("sp.title", lang), subtitle=subtitle),
+    return layered_chart(
+        layers,
+        "spaghetti",
+        lang,
+        title=label("sp.title", lang),
+        subtitle=subtitle,
         width=width,
         height=height,
     )
-    return with_meta(chart, "spaghetti", lang)
 
 
 __all__ = ["distance", "material_moves", "operator_walks", "spaghetti_chart"]

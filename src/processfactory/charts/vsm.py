@@ -39,11 +39,12 @@ from processfactory.charts.base import (
     Chart,
     ChartError,
     check_matches,
+    exited_in_window,
     inline,
+    layered_chart,
     operations,
     require_events,
     station_names,
-    with_meta,
 )
 from processfactory.charts.labels import label, number, percent, time_unit
 
@@ -135,13 +136,7 @@ def _window_average(segments: pl.DataFrame, ws: float, we: float) -> pl.DataFram
 
 def _timeline(segments: pl.DataFrame, record: RunRecord) -> tuple[pl.DataFrame, int]:
     """Per station and kind: mean time per unit over the units exiting in the window."""
-    ws, we = float(record.window_start), float(record.window_end)
-    exited = record.units.filter(
-        pl.col("exit").is_not_nan()
-        & pl.col("release").is_not_nan()
-        & (pl.col("exit") > ws)
-        & (pl.col("exit") <= we)
-    ).select("unit")
+    exited = exited_in_window(record).select("unit")
     n = exited.height
     if n == 0:
         raise ChartError("no unit exited in the observed window, so there is no value stream")
@@ -335,6 +330,15 @@ def value_stream_map(scenario: Scenario, record: RunRecord, *, lang: str = "en")
             "y": alt.Y(f"{yf}:Q", scale=ys, axis=None),
         }
 
+    def text_layer(
+        rows: list[dict[str, Any]], name: str, field: str = "text", **mark: Any
+    ) -> alt.Chart:
+        """A layer writing each row's ``field`` at its ``x``, ``y``."""
+        layer: alt.Chart = (
+            alt.Chart(inline(rows), name=name).mark_text(**mark).encode(**xy(), text=f"{field}:N")
+        )
+        return layer
+
     layers: list[alt.Chart] = [
         alt.Chart(inline(boxes), name="boxes")
         .mark_rect(stroke="#4c78a8", strokeWidth=1.5)
@@ -344,58 +348,54 @@ def value_stream_map(scenario: Scenario, record: RunRecord, *, lang: str = "en")
             y2="y1:Q",
             fill=alt.condition(alt.datum.value_added, alt.value("#dbe9f6"), alt.value("#fde5cc")),
         ),
-        alt.Chart(inline([r for r in box_text if r["weight"]]), name="box_title")
-        .mark_text(fontSize=11, fontWeight="bold", baseline="middle")
-        .encode(**xy(), text="text:N"),
-        alt.Chart(inline([r for r in box_text if not r["weight"]]), name="box_text")
-        .mark_text(fontSize=10.5, baseline="middle")
-        .encode(**xy(), text="text:N"),
+        text_layer(
+            [r for r in box_text if r["weight"]],
+            "box_title",
+            fontSize=11,
+            fontWeight="bold",
+            baseline="middle",
+        ),
+        text_layer(
+            [r for r in box_text if not r["weight"]], "box_text", fontSize=10.5, baseline="middle"
+        ),
         alt.Chart(inline(inventory), name="inventory")
         .mark_point(shape="triangle-up", size=700, filled=True, color="#f2c14e", opacity=1)
         .encode(**xy()),
-        alt.Chart(inline([dict(r, letter="I") for r in inventory]), name="inventory_letter")
-        .mark_text(fontWeight="bold", dy=4)
-        .encode(**xy(), text="letter:N"),
-        alt.Chart(inline(inventory_text), name="inventory_text")
-        .mark_text(fontSize=10.5)
-        .encode(**xy(), text="text:N"),
+        text_layer(
+            [dict(r, letter="I") for r in inventory],
+            "inventory_letter",
+            "letter",
+            fontWeight="bold",
+            dy=4,
+        ),
+        text_layer(inventory_text, "inventory_text", fontSize=10.5),
         alt.Chart(inline(ladder), name="ladder")
         .mark_line(color="#333333", strokeWidth=1.5)
         .encode(**xy(), order="order:Q"),
-        alt.Chart(inline(ladder_text), name="timeline")
-        .mark_text(fontSize=10.5)
-        .encode(**xy(), text="text:N"),
+        text_layer(ladder_text, "timeline", fontSize=10.5),
         alt.Chart(inline(summary), name="summary")
         .mark_rect(fill="#f4f4f4", stroke="#333333")
         .encode(**xy("x0", "y0"), x2="x1:Q", y2="y1:Q"),
-        alt.Chart(inline(summary_text), name="summary_text")
-        .mark_text(align="left", fontSize=11)
-        .encode(**xy(), text="text:N"),
+        text_layer(summary_text, "summary_text", align="left", fontSize=11),
     ]
     subtitle = label("vsm.subtitle", lang, scenario=scenario.name, n=n_units)
-    chart = (
-        alt.LayerChart(layer=layers)
-        .properties(
-            title=alt.Title(label("vsm.title", lang), subtitle=subtitle),
-            width=int((x_max + 0.3) * _PX_PER_X),
-            height=330,
-        )
-        .configure_view(stroke=None)
-    )
-    return with_meta(chart, "vsm", lang)
+    chart: Chart = layered_chart(
+        layers,
+        "vsm",
+        lang,
+        title=label("vsm.title", lang),
+        subtitle=subtitle,
+        width=int((x_max + 0.3) * _PX_PER_X),
+        height=330,
+    ).configure_view(stroke=None)
+    return chart
 
 
 def _mean_value_added(record: RunRecord) -> float:
     """Mean value-added time of the units PCE averages over: good, exiting in the window,
     with a positive lead time."""
-    ws, we = float(record.window_start), float(record.window_end)
-    good = record.units.filter(
-        pl.col("exit").is_not_nan()
-        & pl.col("release").is_not_nan()
-        & (pl.col("exit") > ws)
-        & (pl.col("exit") <= we)
-        & (pl.col("status") != "scrap")
-        & (pl.col("exit") - pl.col("release") > 0)
+    good = exited_in_window(record).filter(
+        (pl.col("status") != "scrap") & (pl.col("exit") - pl.col("release") > 0)
     )
     values = good.get_column("value_added").cast(pl.Float64).to_numpy()
     values = values[np.isfinite(values)]

@@ -26,14 +26,13 @@ from typing import TYPE_CHECKING, Any
 import altair as alt
 
 from processfactory.charts.base import (
-    DEFAULT_HEIGHT,
     Chart,
     ChartError,
     check_matches,
     finite,
     inline,
+    layered_chart,
     station_names,
-    with_meta,
 )
 from processfactory.charts.labels import label, number, time_unit
 
@@ -178,12 +177,14 @@ def yamazumi_from_stacks(
             .encode(y="takt:Q", text="label:N")
         )
     width = max(260, 70 * len(stations))
-    chart = alt.LayerChart(layer=layers).properties(
-        title=alt.Title(title or label("yamazumi.title", lang), subtitle=subtitle or ""),
+    return layered_chart(
+        layers,
+        "yamazumi",
+        lang,
+        title=title or label("yamazumi.title", lang),
+        subtitle=subtitle or "",
         width=width,
-        height=DEFAULT_HEIGHT,
     )
-    return with_meta(chart, "yamazumi", lang)
 
 
 def planned_stacks(scenario: Scenario, lang: str = "en") -> dict[str, list[tuple[str, float]]]:

@@ -8,7 +8,7 @@ in YAML (``{lever: smed, reduction: 0.8}``) is validated with the same messages 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -89,6 +89,11 @@ def selected_stations(scenario: Scenario, params: LeverParams) -> list[str]:
     return list(params.stations)
 
 
+def any_station(station: Station) -> bool:
+    """The ``fits`` of :func:`fitting_stations` for a lever that can act on every station."""
+    return True
+
+
 def fitting_stations(
     scenario: Scenario,
     params: LeverParams,
@@ -120,6 +125,43 @@ def fitting_stations(
             f"'{scenario.name}' has none: it would change nothing"
         )
     return out
+
+
+def with_stations_changed(
+    scenario: Scenario,
+    lever: str,
+    chosen: Collection[str],
+    change: Callable[[Station], Station],
+    **fields: Any,
+) -> Scenario:
+    """The lever's result: ``change`` applied to the stations in ``chosen``, validated again.
+
+    Stations not in ``chosen`` are kept as they are, in their order; ``fields`` replace other
+    top-level fields of the scenario at the same time (``release=...``). The result goes
+    through :func:`revalidate`, so a change the scenario checks refuse raises
+    :class:`LeverError` naming ``lever``.
+    """
+    stations = [change(st) if st.id in chosen else st for st in scenario.stations]
+    return revalidate(scenario.model_copy(update={"stations": stations, **fields}), lever)
+
+
+def with_release_policy(
+    scenario: Scenario,
+    lever: str,
+    policy: str,
+    cap: int | None,
+    cards: Mapping[str, int | None],
+) -> Scenario:
+    """The lever's result: release ``policy`` with ``cap``, and the stations in ``cards`` given
+    that many kanban cards (None: no cards), validated again (:func:`with_stations_changed`)."""
+    release = scenario.release.model_copy(update={"policy": policy, "cap": cap})
+    return with_stations_changed(
+        scenario,
+        lever,
+        cards,
+        lambda st: st.model_copy(update={"kanban": cards[st.id]}),
+        release=release,
+    )
 
 
 def revalidate(scenario: Scenario, lever: str) -> Scenario:

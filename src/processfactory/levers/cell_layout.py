@@ -6,8 +6,15 @@ import math
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverError, LeverParams, fitting_stations, revalidate
-from processfactory.scenario.model import Scenario, Station
+from processfactory.levers.base import (
+    Lever,
+    LeverError,
+    LeverParams,
+    any_station,
+    fitting_stations,
+    with_stations_changed,
+)
+from processfactory.scenario.model import Scenario
 
 
 class CellLayoutParams(LeverParams):
@@ -55,10 +62,6 @@ def u_cell_positions(
     return positions
 
 
-def _any_station(station: Station) -> bool:
-    return True
-
-
 def apply_cell_layout(scenario: Scenario, params: CellLayoutParams) -> Scenario:
     """Cell layout: the stations move next to each other in a U, in routing order.
 
@@ -90,23 +93,22 @@ def apply_cell_layout(scenario: Scenario, params: CellLayoutParams) -> Scenario:
             "lever 'cell_layout' needs a layout to improve: give every station a position "
             f"[x, y] (metres); {', '.join(repr(s) for s in unplaced)} have none"
         )
-    chosen = fitting_stations(scenario, params, "cell_layout", _any_station, "a position")
+    chosen = fitting_stations(scenario, params, "cell_layout", any_station, "a position")
     first = scenario.station(chosen[0]).position
     origin = params.origin if params.origin is not None else first
     assert origin is not None  # every station has a position (checked above)
     placed = dict(zip(chosen, u_cell_positions(len(chosen), params.pitch, origin), strict=True))
-    stations = [
-        st.model_copy(
+    return with_stations_changed(
+        scenario,
+        "cell_layout",
+        placed,
+        lambda st: st.model_copy(
             update={
                 "position": placed[st.id],
                 "buffer_footprint": st.buffer_footprint * params.buffer_area_factor,
             }
-        )
-        if st.id in placed
-        else st
-        for st in scenario.stations
-    ]
-    return revalidate(scenario.model_copy(update={"stations": stations}), "cell_layout")
+        ),
+    )
 
 
 LEVER = Lever(

@@ -6,7 +6,7 @@ import math
 
 from pydantic import Field, field_validator
 
-from processfactory.levers.base import Lever, LeverError, LeverParams, revalidate
+from processfactory.levers.base import Lever, LeverError, LeverParams, with_release_policy
 from processfactory.scenario.model import Identifier, Scenario
 
 
@@ -91,13 +91,8 @@ def apply_conwip(scenario: Scenario, params: ConwipParams) -> Scenario:
                 f"station '{st.id}', which could then never fill; apply one_piece_flow first, "
                 f"or give a cap of at least {batch}"
             )
-    stations = [
-        st.model_copy(update={"kanban": None}) if st.kanban is not None else st
-        for st in scenario.stations
-    ]
-    release = scenario.release.model_copy(update={"policy": "conwip", "cap": cap})
-    result = scenario.model_copy(update={"stations": stations, "release": release})
-    return revalidate(result, "conwip")
+    no_cards = {st.id: None for st in scenario.stations if st.kanban is not None}
+    return with_release_policy(scenario, "conwip", "conwip", cap, no_cards)
 
 
 LEVER = Lever(

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverParams, fitting_stations, revalidate
+from processfactory.levers.base import (
+    Lever,
+    LeverParams,
+    any_station,
+    fitting_stations,
+    revalidate,
+)
 from processfactory.levers.timing import scale_station_times
-from processfactory.scenario.model import Scenario, Station
+from processfactory.scenario.model import Scenario
 
 
 class FiveSParams(LeverParams):
@@ -31,10 +37,6 @@ class FiveSParams(LeverParams):
     )
 
 
-def _any_station(station: Station) -> bool:
-    return True
-
-
 def apply_five_s(scenario: Scenario, params: FiveSParams) -> Scenario:
     """5S: operations take `time_factor` of their mean time, with `cv_factor` of their cv.
 
@@ -55,7 +57,7 @@ def apply_five_s(scenario: Scenario, params: FiveSParams) -> Scenario:
     range. The cv falls by a fifth because the erratic part of the time (the long searches)
     is what goes.
     """
-    chosen = fitting_stations(scenario, params, "five_s", _any_station, "an operation")
+    chosen = fitting_stations(scenario, params, "five_s", any_station, "an operation")
     result = scale_station_times(scenario, chosen, params.time_factor, params.cv_factor)
     return revalidate(result, "five_s")
 

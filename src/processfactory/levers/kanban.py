@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverError, LeverParams, fitting_stations, revalidate
-from processfactory.scenario.model import Scenario, Station
+from processfactory.levers.base import (
+    Lever,
+    LeverError,
+    LeverParams,
+    any_station,
+    fitting_stations,
+    with_release_policy,
+)
+from processfactory.scenario.model import Scenario
 
 
 class KanbanParams(LeverParams):
@@ -19,10 +26,6 @@ class KanbanParams(LeverParams):
             "yet handed to the next station."
         ),
     )
-
-
-def _any_station(station: Station) -> bool:
-    return True
 
 
 def apply_kanban(scenario: Scenario, params: KanbanParams) -> Scenario:
@@ -50,7 +53,7 @@ def apply_kanban(scenario: Scenario, params: KanbanParams) -> Scenario:
     Default: 2 cards per station, the two-bin system: one container in use while the other is
     being refilled.
     """
-    chosen = fitting_stations(scenario, params, "kanban", _any_station, "an operation")
+    chosen = fitting_stations(scenario, params, "kanban", any_station, "an operation")
     rework = [
         st.id
         for st in scenario.stations
@@ -82,14 +85,9 @@ def apply_kanban(scenario: Scenario, params: KanbanParams) -> Scenario:
                 f"{params.cards} kanban card(s) can never fill; {fix}, or give at least "
                 f"{need} cards"
             )
-    selected = set(chosen)
-    stations = [
-        st.model_copy(update={"kanban": params.cards}) if st.id in selected else st
-        for st in scenario.stations
-    ]
-    release = scenario.release.model_copy(update={"policy": "kanban", "cap": None})
-    result = scenario.model_copy(update={"stations": stations, "release": release})
-    return revalidate(result, "kanban")
+    return with_release_policy(
+        scenario, "kanban", "kanban", None, dict.fromkeys(chosen, params.cards)
+    )
 
 
 LEVER = Lever(

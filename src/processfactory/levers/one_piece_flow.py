@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverParams, fitting_stations, revalidate
+from processfactory.levers.base import Lever, LeverParams, fitting_stations, with_stations_changed
 from processfactory.scenario.model import Scenario, Station
 
 
@@ -53,8 +53,9 @@ def apply_one_piece_flow(scenario: Scenario, params: OnePieceFlowParams) -> Scen
     update: dict[str, int] = {"transfer_batch": 1}
     if params.process_batch:
         update["process_batch"] = 1
-    stations = [st.model_copy(update=update) if st.id in chosen else st for st in scenario.stations]
-    return revalidate(scenario.model_copy(update={"stations": stations}), "one_piece_flow")
+    return with_stations_changed(
+        scenario, "one_piece_flow", chosen, lambda st: st.model_copy(update=update)
+    )
 
 
 LEVER = Lever(

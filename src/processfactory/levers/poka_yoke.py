@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverParams, fitting_stations, revalidate
+from processfactory.levers.base import Lever, LeverParams, fitting_stations, with_stations_changed
 from processfactory.scenario.model import Scenario, Station
 
 
@@ -58,15 +58,16 @@ def apply_poka_yoke(scenario: Scenario, params: PokaYokeParams) -> Scenario:
     """
     chosen = set(fitting_stations(scenario, params, "poka_yoke", _makes_defects, "defects"))
     keep = 1.0 - params.reduction
-    stations = []
-    for st in scenario.stations:
-        if st.id in chosen and st.defects is not None:
-            update: dict[str, object] = {"rate": st.defects.rate * keep}
-            if params.detect_at_source and st.defects.detected_at not in (None, st.id):
-                update["detected_at"] = None
-            st = st.model_copy(update={"defects": st.defects.model_copy(update=update)})
-        stations.append(st)
-    return revalidate(scenario.model_copy(update={"stations": stations}), "poka_yoke")
+
+    def mistake_proofed(st: Station) -> Station:
+        if st.defects is None:  # pragma: no cover - fitting_stations chose stations with defects
+            return st
+        update: dict[str, object] = {"rate": st.defects.rate * keep}
+        if params.detect_at_source and st.defects.detected_at not in (None, st.id):
+            update["detected_at"] = None
+        return st.model_copy(update={"defects": st.defects.model_copy(update=update)})
+
+    return with_stations_changed(scenario, "poka_yoke", chosen, mistake_proofed)
 
 
 LEVER = Lever(

@@ -13,14 +13,13 @@ from __future__ import annotations
 import importlib
 import inspect
 import sys
-import types
-from typing import Annotated, Any, Literal, Union, get_args, get_origin
+from typing import Any
 
 from pydantic import BaseModel
-from pydantic.fields import FieldInfo
 
 from processfactory.levers import LEVER_MODULES
 from processfactory.levers.base import Lever
+from processfactory.scenario.reference import TypeText, default_text, number_text, table_lines
 
 _INTRO = """\
 # Lean levers
@@ -52,83 +51,34 @@ edit it by hand.*
 """
 
 
-def _num(value: float) -> str:
-    return f"{value:g}"
+class _ParamTypeText(TypeText):
+    """Types as the lever page writes them: bounds as ``0 ≤ x < 1``, lists with a plural item,
+    nested models by their fields."""
+
+    _PLURAL = {"id": "ids", "text": "texts", "number": "numbers", "integer": "integers"}
+
+    def bounds(self, metadata: list[Any]) -> str:
+        found = self.limits(metadata)
+        low = next(((n, s) for n, s in (("ge", "≤"), ("gt", "<")) if n in found), None)
+        high = next(((n, s) for n, s in (("le", "≤"), ("lt", "<")) if n in found), None)
+        if low is not None and high is not None:
+            low_text, high_text = number_text(found[low[0]]), number_text(found[high[0]])
+            return f", {low_text} {low[1]} x {high[1]} {high_text}"
+        if low is not None:
+            return f" {'≥' if low[0] == 'ge' else '>'} {number_text(found[low[0]])}"
+        if high is not None:
+            return f" {high[1]} {number_text(found[high[0]])}"
+        return ""
+
+    def list_of(self, item: Any, metadata: list[Any]) -> str:
+        words = self(item)
+        return f"list of {self._PLURAL.get(words, words)}"
+
+    def model(self, model: type[BaseModel]) -> str:
+        return "{" + ", ".join(model.model_fields) + "}"
 
 
-def _bounds(metadata: list[Any]) -> str:
-    found: dict[str, float] = {}
-    for item in metadata:
-        for name in ("ge", "gt", "le", "lt"):
-            value = getattr(item, name, None)
-            if value is not None:
-                found[name] = value
-    low = next(((n, s) for n, s in (("ge", "≤"), ("gt", "<")) if n in found), None)
-    high = next(((n, s) for n, s in (("le", "≤"), ("lt", "<")) if n in found), None)
-    if low is not None and high is not None:
-        return f", {_num(found[low[0]])} {low[1]} x {high[1]} {_num(found[high[0]])}"
-    if low is not None:
-        return f" {'≥' if low[0] == 'ge' else '>'} {_num(found[low[0]])}"
-    if high is not None:
-        return f" {high[1]} {_num(found[high[0]])}"
-    return ""
-
-
-_PLURAL = {"id": "ids", "text": "texts", "number": "numbers", "integer": "integers"}
-
-
-def _type_text(tp: Any, metadata: list[Any] | None = None) -> str:
-    """Readable type of a parameter (no '|': it would split the table cell)."""
-    metadata = list(metadata or [])
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Annotated:
-        extra = [m for a in args[1:] for m in (a.metadata if isinstance(a, FieldInfo) else [a])]
-        return _type_text(args[0], [*metadata, *extra])
-    if origin in (Union, types.UnionType):
-        members = [a for a in args if a is not type(None)]
-        if len(members) == 1:
-            return _type_text(members[0], metadata)
-        return " or ".join(_type_text(m) for m in members)
-    if origin is Literal:
-        words = [f"`{a}`" for a in args]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    if origin is list:
-        item = _type_text(args[0])
-        return f"list of {_PLURAL.get(item, item)}"
-    if origin is dict:
-        return f"mapping {_type_text(args[0])} → {_type_text(args[1])}"
-    if origin is tuple:
-        return "[" + ", ".join(_type_text(a) for a in args) + "]"
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return "{" + ", ".join(tp.model_fields) + "}"
-    if tp is str:
-        return "id" if any(getattr(m, "pattern", None) for m in metadata) else "text"
-    if tp is bool:
-        return "true/false"
-    if tp is int:
-        return "integer" + _bounds(metadata)
-    if tp is float:
-        return "number" + _bounds(metadata)
-    return getattr(tp, "__name__", str(tp))
-
-
-def _default_text(field: FieldInfo) -> str:
-    if field.is_required():
-        return "**required**"
-    value = field.get_default(call_default_factory=True)
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return f"`{str(value).lower()}`"
-    if isinstance(value, int | float):
-        return f"`{_num(value)}`"
-    if isinstance(value, BaseModel):
-        return "defaults"
-    return f"`{value}`"
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_type_text = _ParamTypeText()
 
 
 def _lever_section(lever: Lever[Any]) -> str:
@@ -136,15 +86,18 @@ def _lever_section(lever: Lever[Any]) -> str:
     lines = [f"## {lever.title}: `{lever.name}`", "", doc, "", "**Changes:**", ""]
     lines += [f"- `{path}`" for path in lever.changes]
     lines += ["", "**Parameters:**", ""]
-    lines += ["| parameter | type | default | description |", "| --- | --- | --- | --- |"]
-    for name, field in lever.params.model_fields.items():
-        cells = [
-            f"`{name}`",
-            _type_text(field.annotation, list(field.metadata)),
-            _default_text(field),
-            field.description or "",
-        ]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines += table_lines(
+        ("parameter", "type", "default", "description"),
+        (
+            [
+                f"`{name}`",
+                _type_text(field.annotation, list(field.metadata)),
+                default_text(field),
+                field.description or "",
+            ]
+            for name, field in lever.params.model_fields.items()
+        ),
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -168,10 +121,10 @@ def available_levers() -> list[Lever[Any]]:
 
 
 def _overview(levers: list[Lever[Any]]) -> str:
-    lines = ["| lever | tool | what it does |", "| --- | --- | --- |"]
-    for lever in levers:
-        cells = [f"`{lever.name}`", lever.title, lever.summary.replace("``", "`")]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines = table_lines(
+        ("lever", "tool", "what it does"),
+        ([f"`{lever.name}`", lever.title, lever.summary.replace("``", "`")] for lever in levers),
+    )
     return "\n".join(lines) + "\n"
 
 

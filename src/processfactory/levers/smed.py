@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverParams, fitting_stations, revalidate
+from processfactory.levers.base import Lever, LeverParams, fitting_stations, with_stations_changed
 from processfactory.levers.timing import scale_time
 from processfactory.scenario.model import Scenario, Station
 
@@ -48,17 +48,14 @@ def apply_smed(scenario: Scenario, params: SmedParams) -> Scenario:
     """
     chosen = set(fitting_stations(scenario, params, "smed", _has_setup, "a setup"))
     factor = 1.0 - params.reduction
-    stations = [
-        st.model_copy(
-            update={
-                "setup": st.setup.model_copy(update={"time": scale_time(st.setup.time, factor)})
-            }
-        )
-        if st.id in chosen and st.setup is not None
-        else st
-        for st in scenario.stations
-    ]
-    return revalidate(scenario.model_copy(update={"stations": stations}), "smed")
+
+    def quicker(st: Station) -> Station:
+        if st.setup is None:  # pragma: no cover - fitting_stations chose stations with a setup
+            return st
+        setup = st.setup.model_copy(update={"time": scale_time(st.setup.time, factor)})
+        return st.model_copy(update={"setup": setup})
+
+    return with_stations_changed(scenario, "smed", chosen, quicker)
 
 
 LEVER = Lever(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
-from processfactory.levers.base import Lever, LeverParams, fitting_stations, revalidate
+from processfactory.levers.base import Lever, LeverParams, fitting_stations, with_stations_changed
 from processfactory.levers.timing import scale_time
 from processfactory.scenario.model import Scenario, Station
 
@@ -53,19 +53,20 @@ def apply_tpm(scenario: Scenario, params: TpmParams) -> Scenario:
     autonomous maintenance (Nakajima's TPM aims at zero breakdowns in the long run).
     """
     chosen = set(fitting_stations(scenario, params, "tpm", _breaks_down, "breakdowns"))
-    stations = []
-    for st in scenario.stations:
-        if st.id in chosen and st.breakdowns is not None:
-            bd = st.breakdowns
-            better = bd.model_copy(
-                update={
-                    "time_between": scale_time(bd.time_between, params.mtbf_factor),
-                    "repair": scale_time(bd.repair, params.repair_factor),
-                }
-            )
-            st = st.model_copy(update={"breakdowns": better})
-        stations.append(st)
-    return revalidate(scenario.model_copy(update={"stations": stations}), "tpm")
+
+    def maintained(st: Station) -> Station:
+        bd = st.breakdowns
+        if bd is None:  # pragma: no cover - fitting_stations chose stations with breakdowns
+            return st
+        better = bd.model_copy(
+            update={
+                "time_between": scale_time(bd.time_between, params.mtbf_factor),
+                "repair": scale_time(bd.repair, params.repair_factor),
+            }
+        )
+        return st.model_copy(update={"breakdowns": better})
+
+    return with_stations_changed(scenario, "tpm", chosen, maintained)
 
 
 LEVER = Lever(

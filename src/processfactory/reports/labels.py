@@ -432,28 +432,29 @@ LEVER_TEXT_RU: dict[str, tuple[str, str]] = {
 """Lever name → (Russian title, Russian one-line summary)."""
 
 
-def lever_title(name: str, lang: Lang) -> str:
-    """The lever's title in ``lang`` (its name when it is unknown)."""
+def _lever_text(name: str, lang: Lang) -> tuple[str, str] | None:
+    """(title, one-line summary) of a lever in ``lang``; None when the lever is unknown."""
     if lang == "ru" and name in LEVER_TEXT_RU:
-        return LEVER_TEXT_RU[name][0]
+        return LEVER_TEXT_RU[name]
     try:
         from processfactory.levers import get_lever
 
-        return get_lever(name).title
+        lever = get_lever(name)
     except (ImportError, ValueError):
-        return name
+        return None
+    return lever.title, lever.summary
+
+
+def lever_title(name: str, lang: Lang) -> str:
+    """The lever's title in ``lang`` (its name when it is unknown)."""
+    found = _lever_text(name, lang)
+    return name if found is None else found[0]
 
 
 def lever_summary(name: str, lang: Lang) -> str:
     """The lever's one-line summary in ``lang`` (Markdown inline code in backticks)."""
-    if lang == "ru" and name in LEVER_TEXT_RU:
-        return LEVER_TEXT_RU[name][1]
-    try:
-        from processfactory.levers import get_lever
-
-        return get_lever(name).summary
-    except (ImportError, ValueError):
-        return ""
+    found = _lever_text(name, lang)
+    return "" if found is None else found[1]
 
 
 # ---------------------------------------------------------------------------------------------

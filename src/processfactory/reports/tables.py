@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from processfactory.rounds import RoundResult, RoundsComparison
 
 
-def _number(value: Any) -> float | None:
-    """A finite float, or None for a missing, NaN or infinite value."""
+def kpi_value(value: Any) -> float | None:
+    """A KPI figure as a finite float, or None for a missing, NaN or infinite value."""
     if value is None or isinstance(value, bool):
         return None
     try:
@@ -50,9 +50,9 @@ class Cell:
     @classmethod
     def of(cls, entry: Mapping[str, Any] | None, base: float | None) -> Cell:
         entry = entry or {}
-        mean = _number(entry.get("mean"))
+        mean = kpi_value(entry.get("mean"))
         ci = entry.get("ci95") or [None, None]
-        low, high = (_number(ci[0]), _number(ci[1])) if len(ci) == 2 else (None, None)
+        low, high = (kpi_value(ci[0]), kpi_value(ci[1])) if len(ci) == 2 else (None, None)
         return cls(mean, low, high, percent_change(base, mean))
 
 
@@ -79,6 +79,12 @@ class KpiRow:
         return "better" if change * self.direction > 0 else "worse"
 
 
+def _cells(entries: Sequence[Mapping[str, Any] | None]) -> list[Cell]:
+    """One KPI's cells, one per round, each with its % change against round 1's mean."""
+    base = kpi_value((entries[0] or {}).get("mean"))
+    return [Cell.of(entry, base) for entry in entries]
+
+
 def _units_of(comparison: RoundsComparison) -> tuple[str, str]:
     scenario = comparison.rounds[0].scenario
     return scenario.time_unit, scenario.costs.currency
@@ -92,7 +98,7 @@ def scalar_kpis(comparison: RoundsComparison) -> list[str]:
         for key, entry in rnd.result.kpi.items():
             if key in present or key in MAP_KPIS or not isinstance(entry, Mapping):
                 continue
-            if "mean" in entry and _number(entry.get("mean")) is not None:
+            if "mean" in entry and kpi_value(entry.get("mean")) is not None:
                 present.append(key)
     order = {key: i for i, key in enumerate(KPI_ORDER)}
     return sorted(present, key=lambda k: (order.get(k, len(order)), present.index(k)))
@@ -104,7 +110,6 @@ def kpi_rows(comparison: RoundsComparison, lang: Lang) -> list[KpiRow]:
     rows: list[KpiRow] = []
     for key in scalar_kpis(comparison):
         entries = [rnd.result.kpi.get(key) for rnd in comparison.rounds]
-        base = _number((entries[0] or {}).get("mean"))
         rows.append(
             KpiRow(
                 key=key,
@@ -112,7 +117,7 @@ def kpi_rows(comparison: RoundsComparison, lang: Lang) -> list[KpiRow]:
                 unit=kpi_unit(key, lang, time_unit=time_unit, currency=currency),
                 percent=key in PERCENT_KPIS,
                 direction=direction(key),
-                cells=[Cell.of(entry, base) for entry in entries],
+                cells=_cells(entries),
             )
         )
     return rows
@@ -131,9 +136,8 @@ def station_rows(comparison: RoundsComparison, lang: Lang) -> list[KpiRow]:
     rows: list[KpiRow] = []
     for sid in stations:
         entries = [(rnd.result.kpi.get("utilization") or {}).get(sid) for rnd in comparison.rounds]
-        if all(_number((e or {}).get("mean")) is None for e in entries):
+        if all(kpi_value((e or {}).get("mean")) is None for e in entries):
             continue
-        base = _number((entries[0] or {}).get("mean"))
         rows.append(
             KpiRow(
                 key=f"utilization.{sid}",
@@ -141,7 +145,7 @@ def station_rows(comparison: RoundsComparison, lang: Lang) -> list[KpiRow]:
                 unit=kpi_unit("utilization", lang, time_unit=time_unit, currency=currency),
                 percent=True,
                 direction=0,
-                cells=[Cell.of(entry, base) for entry in entries],
+                cells=_cells(entries),
             )
         )
     return rows
@@ -198,6 +202,7 @@ __all__ = [
     "KpiRow",
     "LeverLine",
     "kpi_rows",
+    "kpi_value",
     "lever_lines",
     "replication_table",
     "scalar_kpis",

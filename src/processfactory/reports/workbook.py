@@ -19,10 +19,9 @@ shown as +25.0 %): the stored values equal the ``RoundsComparison``'s numbers.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -42,6 +41,7 @@ from processfactory.reports.labels import (
 from processfactory.reports.tables import (
     KpiRow,
     kpi_rows,
+    kpi_value,
     lever_lines,
     replication_table,
     station_rows,
@@ -60,16 +60,6 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 _NUMBER = "0.000"
 _PERCENT = "0.0%"
 _CHANGE = "+0.0%;-0.0%;0.0%"
-
-
-def _value(value: Any) -> float | None:
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        out = float(value)
-    except (TypeError, ValueError):
-        return None
-    return out if math.isfinite(out) else None
 
 
 def sheet_name(name: str, taken: set[str]) -> str:
@@ -104,11 +94,25 @@ class _Formats:
 
 
 def _write_number(sheet: Worksheet, row: int, col: int, value: Any, fmt: Format) -> None:
-    number = _value(value)
+    number = kpi_value(value)
     if number is None:
         sheet.write_blank(row, col, None, fmt)
     else:
         sheet.write_number(row, col, number, fmt)
+
+
+def _header(
+    sheet: Worksheet, row: int, labels: Sequence[str], fmt: _Formats, first: int = 0
+) -> None:
+    """Column names along ``row``, from column ``first`` on."""
+    for col, label in enumerate(labels, start=first):
+        sheet.write_string(row, col, label, fmt.header)
+
+
+def _widths(sheet: Worksheet, widths: Sequence[float]) -> None:
+    """Column widths from column A on, one per column."""
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, width)
 
 
 def _kpi_sheet(
@@ -129,15 +133,13 @@ def _kpi_sheet(
     subtitle += f" · {text('replications', lang)}: {replications}"
     sheet.write_string(1, 0, subtitle, fmt.muted)
     head = HEADER_ROWS - 1
-    for col, label in enumerate((text("key", lang), text("kpi", lang), text("unit", lang))):
-        sheet.write_string(head, col, label, fmt.header)
+    _header(sheet, head, (text("key", lang), text("kpi", lang), text("unit", lang)), fmt)
     for i, rnd in enumerate(rounds):
         first = 3 + 4 * i
         title = round_heading(rnd.name, i + 1, lang)
         sheet.merge_range(head - 1, first, head - 1, first + 3, title, fmt.round)
         columns = (text("mean", lang), text("ci_low", lang), text("ci_high", lang))
-        for j, label in enumerate((*columns, text("change_pct", lang))):
-            sheet.write_string(head, first + j, label, fmt.header)
+        _header(sheet, head, (*columns, text("change_pct", lang)), fmt, first)
     rows: list[KpiRow] = kpi_rows(comparison, lang) + station_rows(comparison, lang)
     for r, row in enumerate(rows, start=HEADER_ROWS):
         sheet.write_string(r, 0, row.key, fmt.key)
@@ -154,9 +156,7 @@ def _kpi_sheet(
             _write_number(sheet, r, first + 2, cell.high, value_fmt)
             change = None if cell.change is None else cell.change / 100.0
             _write_number(sheet, r, first + 3, change, fmt.change)
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 2, 16)
+    _widths(sheet, (22, 34, 16))
     sheet.set_column(3, 2 + 4 * len(rounds), 12)
     sheet.set_row(head, 45)
     sheet.freeze_panes(HEADER_ROWS, 3)
@@ -218,8 +218,7 @@ def _levers_sheet(
         text("parameters", lang),
         text("new_in_round", lang),
     )
-    for col, label in enumerate(columns):
-        sheet.write_string(0, col, label, fmt.header)
+    _header(sheet, 0, columns, fmt)
     r = 1
     lines = [lever_lines(comparison, i, lang) for i in range(len(comparison.rounds))]
     for i, rnd in enumerate(comparison.rounds):
@@ -234,13 +233,7 @@ def _levers_sheet(
             sheet.write_string(r, 5, params, fmt.wrap)
             sheet.write_string(r, 6, text("yes" if new else "no", lang))
             r += 1
-    sheet.set_column(0, 0, 9)
-    sheet.set_column(1, 1, 30)
-    sheet.set_column(2, 2, 16)
-    sheet.set_column(3, 3, 28)
-    sheet.set_column(4, 4, 70)
-    sheet.set_column(5, 5, 22)
-    sheet.set_column(6, 6, 14)
+    _widths(sheet, (9, 30, 16, 28, 70, 22, 14))
     sheet.freeze_panes(1, 0)
 
 
@@ -250,8 +243,7 @@ def _definitions_sheet(
     sheet = book.add_worksheet(name)
     scenario = comparison.rounds[0].scenario
     columns = (text("key", lang), text("kpi", lang), text("unit", lang), text("definition", lang))
-    for col, label in enumerate(columns):
-        sheet.write_string(0, col, label, fmt.header)
+    _header(sheet, 0, columns, fmt)
     keys = [row.key for row in kpi_rows(comparison, lang)]
     if station_rows(comparison, lang):
         keys.append("utilization")
@@ -261,10 +253,7 @@ def _definitions_sheet(
         unit = kpi_unit(key, lang, time_unit=scenario.time_unit, currency=scenario.costs.currency)
         sheet.write_string(r, 2, unit)
         sheet.write_string(r, 3, kpi_definition(key, lang), fmt.wrap)
-    sheet.set_column(0, 0, 22)
-    sheet.set_column(1, 1, 34)
-    sheet.set_column(2, 2, 16)
-    sheet.set_column(3, 3, 100)
+    _widths(sheet, (22, 34, 16, 100))
     sheet.freeze_panes(1, 0)
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import sys
 import types
+from collections.abc import Iterable, Sequence
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 from pydantic import AliasChoices, BaseModel
@@ -162,26 +163,21 @@ and ranges, the loader checks that:
 """
 
 
-def _num(value: float) -> str:
+def number_text(value: float) -> str:
+    """A number as a reference page writes it: ``2.5``, ``1``, ``1e-06`` (no float noise)."""
     return f"{value:g}"
 
 
-def _constraints(metadata: list[Any]) -> str:
-    bounds: dict[str, float] = {}
-    for item in metadata:
-        for name in ("ge", "gt", "le", "lt", "min_length"):
-            value = getattr(item, name, None)
-            if value is not None:
-                bounds[name] = value
-    if "ge" in bounds and "le" in bounds:
-        return f" {_num(bounds['ge'])}–{_num(bounds['le'])}"
-    text = ""
-    for name, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
-        if name in bounds:
-            text += f" {sign} {_num(bounds[name])}"
-    if "min_length" in bounds:
-        text += f" (at least {bounds['min_length']})"
-    return text
+def table_cell(text: str) -> str:
+    """``text`` made safe for one Markdown table cell: ``|`` escaped, line breaks folded."""
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def table_lines(header: Sequence[str], rows: Iterable[Sequence[str]]) -> list[str]:
+    """A Markdown table as lines: the header, the rule under it and one line per row."""
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(table_cell(c) for c in row) + " |" for row in rows]
+    return lines
 
 
 def _flat_metadata(extra: tuple[Any, ...]) -> list[Any]:
@@ -196,41 +192,85 @@ def _anchor(model: type[BaseModel]) -> str:
     return f"[{model.__name__}](#{model.__name__.lower()})"
 
 
-def _type_text(tp: Any, metadata: list[Any] | None = None) -> str:
-    """Readable type of a field for the reference tables (no '|': it would split the cell)."""
-    metadata = list(metadata or [])
-    origin, args = get_origin(tp), get_args(tp)
-    if origin is Annotated:
-        return _type_text(args[0], [*metadata, *_flat_metadata(args[1:])])
-    if origin in (Union, types.UnionType):
-        members = [a for a in args if a is not type(None)]
-        if len(members) == 1:
-            return _type_text(members[0], metadata)
-        if set(members) == _dist_members():
-            return "[distribution](#time-distributions)"
-        return " or ".join(_type_text(m) for m in members)
-    if origin is Literal:
-        words = [f"`{a}`" for a in args]
-        return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
-    if origin is list:
-        return f"list of {_type_text(args[0])}{_constraints(metadata)}"
-    if origin is dict:
-        return f"mapping {_type_text(args[0])} → {_type_text(args[1])}"
-    if origin is tuple:
-        return "[" + ", ".join(_type_text(a) for a in args) + "]"
-    if isinstance(tp, type) and issubclass(tp, BaseModel):
-        return _anchor(tp)
-    if tp is str:
-        if any(getattr(m, "pattern", None) for m in metadata):
-            return "id"
-        return "text"
-    if tp is bool:
-        return "true/false"
-    if tp is int:
-        return "integer" + _constraints(metadata)
-    if tp is float:
-        return "number" + _constraints(metadata)
-    return getattr(tp, "__name__", str(tp))
+class TypeText:
+    """Readable type of a pydantic field for a reference table (no '|': it would split the cell).
+
+    Calling it walks the annotation (``Annotated``, unions, literals, lists, mappings, tuples,
+    nested models and plain types); how a page writes bounds, lists and nested models are the
+    methods :meth:`bounds`, :meth:`list_of` and :meth:`model`. This class writes them the way
+    ``docs/scenario.md`` does; the lever page (``processfactory.levers.reference``) overrides
+    them.
+    """
+
+    def __call__(self, tp: Any, metadata: list[Any] | None = None) -> str:
+        metadata = list(metadata or [])
+        origin, args = get_origin(tp), get_args(tp)
+        if origin is Annotated:
+            return self(args[0], [*metadata, *_flat_metadata(args[1:])])
+        if origin in (Union, types.UnionType):
+            members = [a for a in args if a is not type(None)]
+            if len(members) == 1:
+                return self(members[0], metadata)
+            if set(members) == _dist_members():
+                return "[distribution](#time-distributions)"
+            return " or ".join(self(m) for m in members)
+        if origin is Literal:
+            words = [f"`{a}`" for a in args]
+            return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+        if origin is list:
+            return self.list_of(args[0], metadata)
+        if origin is dict:
+            return f"mapping {self(args[0])} → {self(args[1])}"
+        if origin is tuple:
+            return "[" + ", ".join(self(a) for a in args) + "]"
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            return self.model(tp)
+        if tp is str:
+            if any(getattr(m, "pattern", None) for m in metadata):
+                return "id"
+            return "text"
+        if tp is bool:
+            return "true/false"
+        if tp is int:
+            return "integer" + self.bounds(metadata)
+        if tp is float:
+            return "number" + self.bounds(metadata)
+        return getattr(tp, "__name__", str(tp))
+
+    @staticmethod
+    def limits(metadata: list[Any]) -> dict[str, float]:
+        """The constraints in a field's metadata: ``ge``, ``gt``, ``le``, ``lt``, ``min_length``."""
+        found: dict[str, float] = {}
+        for item in metadata:
+            for name in ("ge", "gt", "le", "lt", "min_length"):
+                value = getattr(item, name, None)
+                if value is not None:
+                    found[name] = value
+        return found
+
+    def bounds(self, metadata: list[Any]) -> str:
+        """The range a number (or the length a list) must keep: `` 0–1``, `` > 0``, ..."""
+        found = self.limits(metadata)
+        if "ge" in found and "le" in found:
+            return f" {number_text(found['ge'])}–{number_text(found['le'])}"
+        text = ""
+        for name, sign in (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<")):
+            if name in found:
+                text += f" {sign} {number_text(found[name])}"
+        if "min_length" in found:
+            text += f" (at least {found['min_length']})"
+        return text
+
+    def list_of(self, item: Any, metadata: list[Any]) -> str:
+        """A list of ``item`` with the bounds in ``metadata``."""
+        return f"list of {self(item)}{self.bounds(metadata)}"
+
+    def model(self, model: type[BaseModel]) -> str:
+        """A nested model: a link to its section."""
+        return _anchor(model)
+
+
+_type_text = TypeText()
 
 
 def _field_type(field: FieldInfo) -> str:
@@ -241,7 +281,8 @@ def _field_type(field: FieldInfo) -> str:
     return _type_text(annotation, list(field.metadata))
 
 
-def _default_text(field: FieldInfo) -> str:
+def default_text(field: FieldInfo) -> str:
+    """A field's default as a reference table shows it: ``**required**``, ``—`` for none, ..."""
     if field.is_required():
         return "**required**"
     value = field.get_default(call_default_factory=True)
@@ -252,20 +293,16 @@ def _default_text(field: FieldInfo) -> str:
     if isinstance(value, bool):
         return f"`{str(value).lower()}`"
     if isinstance(value, int | float):
-        return f"`{_num(value)}`"
+        return f"`{number_text(value)}`"
     if isinstance(value, str):
         return f"`{value}`" if value else '`""`'
     if isinstance(value, list | dict):
         return "`[]`" if isinstance(value, list) else "`{}`"
-    return f"`{value}`"  # pragma: no cover - every default of the model is covered above
+    return f"`{value}`"  # pragma: no cover - every default of the models is covered above
 
 
 def _summary(model: type[BaseModel]) -> str:
     return inspect.cleandoc(model.__doc__ or "").split("\n\n")[0].replace("\n", " ")
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _description(field: FieldInfo) -> str:
@@ -281,10 +318,13 @@ def _description(field: FieldInfo) -> str:
 
 def _model_section(model: type[BaseModel]) -> str:
     lines = [f"## {model.__name__}", "", inspect.cleandoc(model.__doc__ or ""), ""]
-    lines += ["| field | type | default | description |", "| --- | --- | --- | --- |"]
-    for name, field in model.model_fields.items():
-        cells = [f"`{name}`", _field_type(field), _default_text(field), _description(field)]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+    lines += table_lines(
+        ("field", "type", "default", "description"),
+        (
+            [f"`{name}`", _field_type(field), default_text(field), _description(field)]
+            for name, field in model.model_fields.items()
+        ),
+    )
     return "\n".join(lines) + "\n"
 
 
@@ -308,17 +348,16 @@ def _distribution_section() -> str:
         "(cv = standard deviation ÷ mean). A bare number is a deterministic time: `time: 2.5`",
         "always takes 2.5. Samples are never negative.",
         "",
-        "| dist | parameters | meaning | example |",
-        "| --- | --- | --- | --- |",
     ]
+    rows = []
     for cls in get_args(get_args(Distribution)[0]):
         tag = get_args(cls.model_fields["dist"].annotation)[0]
         params = "; ".join(
             _param_text(name, field) for name, field in cls.model_fields.items() if name != "dist"
         )
         meaning = " ".join((cls.__doc__ or "").split()).replace("``", "`")
-        cells = [f"`{tag}`", params, meaning, DIST_EXAMPLES[tag]]
-        lines.append("| " + " | ".join(_cell(c) for c in cells) + " |")
+        rows.append([f"`{tag}`", params, meaning, DIST_EXAMPLES[tag]])
+    lines += table_lines(("dist", "parameters", "meaning", "example"), rows)
     return "\n".join(lines) + "\n"
 
 
