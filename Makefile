@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast bench lint venv clean
+NODE_STAMP := node_modules/.installed
+
+.PHONY: run test test-fast test-web bench lint venv web-setup clean
 
 PIP := $(PY) -m pip install --quiet --disable-pip-version-check
 
@@ -24,17 +26,35 @@ $(TEST_STAMP): $(STAMP) requirements-test.txt
 
 venv: $(STAMP)
 
-## make run: the built-in demo factory, simulated, with its KPI table.
-run: $(STAMP)
-	$(VENV)/bin/processfactory simulate demo --reps 10
+# Browser libraries (htmx, vega-embed) come from the npm registry, pinned by package-lock.json.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts --loglevel=error
+	@touch $@
+
+## web-setup: translations compiled, database migrated (idempotent).
+web-setup: $(STAMP) $(NODE_STAMP)
+	$(PY) manage.py compiletranslations
+	$(PY) manage.py migrate --no-input -v 0
+
+## make run: migrate, load the demo data, serve the web app on 127.0.0.1:8000 (prints logins).
+run: web-setup
+	$(PY) manage.py loaddemo
+	$(PY) manage.py serve --addr 127.0.0.1 --port 8000
 
 ## make test: the whole suite, slow statistical tests included.
-test: $(TEST_STAMP)
+test: $(TEST_STAMP) $(NODE_STAMP)
+	$(PY) manage.py compiletranslations
 	$(PY) -m pytest -n 2 --dist loadgroup
 
 ## make test-fast: the suite without tests marked slow.
-test-fast: $(TEST_STAMP)
+test-fast: $(TEST_STAMP) $(NODE_STAMP)
+	$(PY) manage.py compiletranslations
 	$(PY) -m pytest -n 2 --dist loadgroup -m "not slow and not browser"
+
+## make test-web: the web tests only (CI runs them again on PostgreSQL with DATABASE_URL set).
+test-web: $(TEST_STAMP) $(NODE_STAMP)
+	$(PY) manage.py compiletranslations
+	$(PY) -m pytest -n 2 --dist loadgroup tests/web
 
 ## make bench: engine vs SimPy, replication batches, compile and start-up times.
 bench: $(TEST_STAMP)
@@ -47,4 +67,4 @@ lint: $(TEST_STAMP)
 	$(VENV)/bin/mypy src/processfactory
 
 clean:
-	rm -rf $(VENV) build src/*.egg-info .pytest_cache .hypothesis
+	rm -rf $(VENV) node_modules build src/*.egg-info .pytest_cache .hypothesis

@@ -65,5 +65,7 @@ def test_the_core_never_imports_django() -> None:
 
     src = Path(processfactory.__file__).parent
     for path in src.rglob("*.py"):
+        if "web" in path.relative_to(src).parts:  # the Django app sits on top of the core
+            continue
         text = path.read_text(encoding="utf-8")
         assert "import django" not in text and "from django" not in text, path

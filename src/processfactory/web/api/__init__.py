@@ -1,0 +1,1 @@
+"""The JSON API (django-ninja) for integrations: factories, trainings, participants, dashboard."""

@@ -1,0 +1,7 @@
+"""The API's URLs (``/api/...``, OpenAPI at ``/api/openapi.json``)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []

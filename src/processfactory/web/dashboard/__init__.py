@@ -1,0 +1,1 @@
+"""The programme dashboard: trained people and enrolled enterprises against the targets."""

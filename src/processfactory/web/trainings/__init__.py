@@ -1,0 +1,1 @@
+"""Trainings: scheduling, registration and waitlist, attendance, certificates, feedback."""
