@@ -39,7 +39,13 @@ def _chromium_path() -> str | None:
 
 @pytest.fixture(scope="session")
 def chromium():
-    """A launched headless Chromium browser (Playwright ``Browser``)."""
+    """A launched headless Chromium browser (Playwright ``Browser``).
+
+    Playwright's sync API keeps its asyncio loop running in this thread while the browser lives,
+    and Django refuses ORM calls from a thread with a running loop (SynchronousOnlyOperation):
+    a false alarm here, since nothing async touches Django, so the check is switched off for the
+    browser's lifetime (its teardown comes after any test database's, whichever came first).
+    """
     path = _chromium_path()
     if path is None:
         message = "Chromium not found: install the OS package `chromium` or set PF_CHROMIUM"
@@ -48,10 +54,18 @@ def chromium():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=path,
-            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
-        )
-        yield browser
-        browser.close()
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=path,
+                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+            )
+            yield browser
+            browser.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous

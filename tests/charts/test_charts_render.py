@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -46,24 +44,15 @@ def test_html_is_self_contained(wip_html: str) -> None:
     assert '<html lang="ru">' in wip_html
 
 
-@pytest.fixture(scope="module")
-def offline_page() -> Iterator[Any]:
-    """A headless Chromium page (the OS's chromium via Playwright); skipped when missing."""
-    path = os.environ.get("PF_CHROMIUM") or shutil.which("chromium")
-    if path is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium not found: install the OS package `chromium`")
-        pytest.skip("Chromium not found: install the OS package `chromium` or set PF_CHROMIUM")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=path, args=["--no-sandbox", "--disable-gpu"]
-        )
-        page = browser.new_page()
-        yield page
-        browser.close()
+@pytest.fixture
+def offline_page(chromium: Any) -> Iterator[Any]:
+    """A page of the session's headless Chromium (tests/conftest.py)."""
+    page = chromium.new_page()
+    yield page
+    page.close()
 
 
+@pytest.mark.browser
 def test_html_draws_the_chart_with_the_network_cut_off(offline_page: Any, wip_html: str) -> None:
     requests: list[str] = []
     offline_page.on("request", lambda request: requests.append(request.url))

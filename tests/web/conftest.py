@@ -7,6 +7,7 @@ compiles them here first when missing or older than their ``.po``.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,3 +48,10 @@ def pytest_configure(config: pytest.Config) -> None:
 
     for po in _stale_catalogs():
         compile_po(po)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Every web test hashes passwords with a fast hasher: the personas log in hundreds of times
+    (the permission matrices), and the production hasher is deliberately slow."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

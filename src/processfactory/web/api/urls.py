@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
 
-urlpatterns: list[URLPattern | URLResolver] = []
+from processfactory.web.api.site import api
+
+urlpatterns: list[URLPattern | URLResolver] = [path("", api.urls)]

@@ -8,4 +8,5 @@ app_name = "dashboard"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("export.xlsx", views.export, name="export"),
 ]

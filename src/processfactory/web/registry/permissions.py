@@ -20,6 +20,9 @@ what                        coordinator  manager                        trainer
 ``enterprises_for``         all          enterprises of those           enterprises of those
                                          participants                   participants
 ``enterprise_choices_for``  all          all (to register employees)    none
+``trainers_for``            all          trainers based at or running   trainers based at or
+                                         trainings at their factories   running trainings at
+                                                                        their factories
 ``can_manage_factory``      yes          their factories                no
 ``can_manage_training``     yes          trainings at their factories   no
 ``can_mark_attendance``     yes          trainings at their factories   trainings they run
@@ -29,7 +32,9 @@ what                        coordinator  manager                        trainer
 ==========================  ===========  =============================  ==========================
 
 ``can_manage_programme`` covers programme-wide records: creating factories, trainers,
-enterprises and targets. Inactive users have no role. Anonymous users get the login page from
+enterprises and targets. ``registrable_participants`` (whom a caller may register) is
+``participants_for`` plus the people on nobody's list yet, e.g. just created. Inactive users
+have no role. Anonymous users get the login page from
 ``role_required``/``RoleRequiredMixin``; logged-in users without the right get 403.
 """
 
@@ -43,7 +48,7 @@ from typing import Any, TypeVar
 from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from processfactory.web.registry.models import (
@@ -155,6 +160,14 @@ def participants_for(user: Any) -> QuerySet[Participant]:
     )
 
 
+def registrable_participants(user: Any) -> QuerySet[Participant]:
+    """Whom the caller may register: the participants they see (``participants_for``) and
+    those on nobody's list yet, e.g. just created with ``POST /api/participants``."""
+    return Participant.objects.filter(
+        Q(pk__in=participants_for(user).values("pk")) | Q(registrations__isnull=True)
+    ).distinct()
+
+
 def enterprises_for(user: Any) -> QuerySet[Enterprise]:
     if is_coordinator(user):
         return Enterprise.objects.all()
@@ -162,6 +175,21 @@ def enterprises_for(user: Any) -> QuerySet[Enterprise]:
         return Enterprise.objects.none()
     return Enterprise.objects.filter(
         pk__in=participants_for(user).exclude(enterprise=None).values("enterprise")
+    )
+
+
+def trainers_for(user: Any) -> QuerySet[Trainer]:
+    """Trainers based at one of the user's factories (``factories_for``) or running one of
+    their trainings (``trainings_for``)."""
+    if is_coordinator(user):
+        return Trainer.objects.all()
+    if not _active(user):
+        return Trainer.objects.none()
+    return Trainer.objects.filter(
+        pk__in=(
+            Trainer.objects.filter(factory__in=factories_for(user).values("pk"))
+            | Trainer.objects.filter(trainings__in=trainings_for(user).values("pk"))
+        ).values("pk")
     )
 
 
