@@ -34,6 +34,7 @@ from processfactory.web.registry.models import (
 )
 from processfactory.web.registry.permissions import COORDINATORS_GROUP
 from processfactory.web.registry.services import register
+from processfactory.web.registry.validators import inn10_with_check_digit
 
 PASSWORD = "test-password-7"
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
@@ -86,19 +87,12 @@ def make_enterprise(**fields: Any) -> Enterprise:
     n = next(_serial)
     defaults: dict[str, Any] = {
         "name": f"Enterprise {n}",
-        "tax_id": inn_with_check_digit(f"47{n:07d}"),
+        "tax_id": inn10_with_check_digit(f"47{n:07d}"),
         "industry": Enterprise.Industry.MANUFACTURING,
         "joined_year": 2021,
     }
     defaults.update(fields)
     return Enterprise.objects.create(**defaults)
-
-
-def inn_with_check_digit(first_nine: str) -> str:
-    """A valid 10-digit INN from its first nine digits."""
-    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-    check = sum(w * int(d) for w, d in zip(weights, first_nine, strict=True)) % 11 % 10
-    return first_nine + str(check)
 
 
 def make_participant(**fields: Any) -> Participant:

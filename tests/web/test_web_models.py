@@ -14,12 +14,15 @@ from processfactory.web.registry.models import (
     Training,
     new_certificate_code,
 )
-from processfactory.web.registry.validators import inn10_is_valid, validate_inn
+from processfactory.web.registry.validators import (
+    inn10_is_valid,
+    inn10_with_check_digit,
+    validate_inn,
+)
 from web.base import (
     INVALID_INNS,
     VALID_INNS,
     fill_training,
-    inn_with_check_digit,
     make_enterprise,
     make_participant,
     make_training,
@@ -41,7 +44,8 @@ def test_it_rejects_a_malformed_inn_or_a_wrong_check_digit(inn: str) -> None:
 
 def test_it_computes_check_digits_the_validator_accepts() -> None:
     for first_nine in ("770708389", "470000001", "123456789"):
-        assert inn10_is_valid(inn_with_check_digit(first_nine))
+        assert inn10_is_valid(inn10_with_check_digit(first_nine))
+    assert [inn10_with_check_digit(inn[:9]) for inn in VALID_INNS] == list(VALID_INNS)
 
 
 def test_it_validates_an_enterprise_inn_and_year_on_full_clean(db: None) -> None:

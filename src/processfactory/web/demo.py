@@ -55,7 +55,7 @@ from processfactory.web.registry.models import (
     Training,
 )
 from processfactory.web.registry.permissions import COORDINATORS_GROUP
-from processfactory.web.registry.validators import inn10_is_valid
+from processfactory.web.registry.validators import inn10_is_valid, inn10_with_check_digit
 
 SEED = 20211130
 AS_OF = datetime.date(2021, 11, 30)
@@ -275,7 +275,7 @@ def demo_enterprise_inns(seed: int = SEED) -> list[str]:
     inns: list[str] = []
     while len(inns) < len(ENTERPRISES):
         first_nine = "47" + rng.choice(TAX_OFFICES) + f"{rng.randrange(100000):05d}"
-        inn = first_nine + _inn_check_digit(first_nine)
+        inn = inn10_with_check_digit(first_nine)
         if inn not in inns:
             inns.append(inn)
     return inns
@@ -298,11 +298,6 @@ def _summary(*, loaded: bool) -> DemoSummary:
         trainings=Training.objects.filter(factory__in=factories).count(),
         participants=Participant.objects.filter(email__endswith="@" + DEMO_EMAIL_DOMAIN).count(),
     )
-
-
-def _inn_check_digit(first_nine: str) -> str:
-    weights = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-    return str(sum(w * int(d) for w, d in zip(weights, first_nine, strict=True)) % 11 % 10)
 
 
 def _at(day: datetime.date, hour: int = 10) -> datetime.datetime:

@@ -12,7 +12,7 @@ from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.pagination import paginate
 
 from processfactory.web.api.auth import caller
-from processfactory.web.api.errors import NotFound
+from processfactory.web.api.errors import visible_or_404
 from processfactory.web.api.schemas import (
     MAX_ID,
     EnterpriseIndustry,
@@ -81,7 +81,8 @@ def get_enterprise(
     enterprise_id: PathEx[int, P(ge=1, le=MAX_ID, description="Enterprise id.")],
 ) -> Enterprise:
     """One enterprise; 404 when it does not exist or is outside the caller's scope."""
-    enterprise = enterprises_for(caller(request)).filter(pk=enterprise_id).first()
-    if enterprise is None:
-        raise NotFound(_("No enterprise with this id is visible to you."))
-    return enterprise
+    return visible_or_404(
+        enterprises_for(caller(request)),
+        enterprise_id,
+        _("No enterprise with this id is visible to you."),
+    )

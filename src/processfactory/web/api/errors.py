@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -25,6 +26,15 @@ class NotFound(HttpError):
 
     def __init__(self, message: str) -> None:
         super().__init__(404, message)
+
+
+def visible_or_404(queryset: QuerySet[Any], pk: int, message: str) -> Any:
+    """The object ``pk`` of the caller's scope ``queryset``; 404 with ``message`` otherwise,
+    whether or not it exists."""
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(message)
+    return found
 
 
 class Forbidden(HttpError):

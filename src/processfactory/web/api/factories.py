@@ -12,7 +12,7 @@ from ninja import Field, P, PathEx, Query, Router, Schema
 from ninja.pagination import paginate
 
 from processfactory.web.api.auth import caller
-from processfactory.web.api.errors import NotFound
+from processfactory.web.api.errors import visible_or_404
 from processfactory.web.api.schemas import (
     MAX_ID,
     FactoryStatus,
@@ -49,10 +49,9 @@ class FactoryFilters(Schema):
 
 def visible_factory(request: HttpRequest, factory_id: int) -> Factory:
     """The factory if the caller sees it; otherwise 404, whether or not it exists."""
-    factory = factories_for(caller(request)).filter(pk=factory_id).first()
-    if factory is None:
-        raise NotFound(_("No factory with this id is visible to you."))
-    return factory
+    return visible_or_404(
+        factories_for(caller(request)), factory_id, _("No factory with this id is visible to you.")
+    )
 
 
 @router.get(

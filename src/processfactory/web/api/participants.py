@@ -18,7 +18,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from processfactory.web.api.auth import caller
-from processfactory.web.api.errors import Forbidden, NotFound, from_model_errors, invalid
+from processfactory.web.api.errors import (
+    Forbidden,
+    from_model_errors,
+    invalid,
+    visible_or_404,
+)
 from processfactory.web.api.schemas import (
     MAX_ID,
     ObjectId,
@@ -122,15 +127,11 @@ def get_participant(
     participant_id: PathEx[int, P(ge=1, le=MAX_ID, description="Participant id.")],
 ) -> Participant:
     """One participant; 404 when they do not exist or are outside the caller's scope."""
-    person = (
-        participants_for(caller(request))
-        .select_related("enterprise")
-        .filter(pk=participant_id)
-        .first()
+    return visible_or_404(
+        participants_for(caller(request)).select_related("enterprise"),
+        participant_id,
+        _("No participant with this id is visible to you."),
     )
-    if person is None:
-        raise NotFound(_("No participant with this id is visible to you."))
-    return person
 
 
 def _enterprise(request: HttpRequest, payload: ParticipantIn) -> Enterprise | None:

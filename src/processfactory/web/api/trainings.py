@@ -21,7 +21,12 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from processfactory.web.api.auth import caller
-from processfactory.web.api.errors import Forbidden, NotFound, from_model_errors, invalid
+from processfactory.web.api.errors import (
+    Forbidden,
+    from_model_errors,
+    invalid,
+    visible_or_404,
+)
 from processfactory.web.api.schemas import (
     MAX_ID,
     Day,
@@ -168,10 +173,9 @@ def _trainings(request: HttpRequest) -> QuerySet[Training]:
 
 def visible_training(request: HttpRequest, training_id: int) -> Training:
     """The training if the caller sees it; otherwise 404, whether or not it exists."""
-    training = _trainings(request).filter(pk=training_id).first()
-    if training is None:
-        raise NotFound(_("No training with this id is visible to you."))
-    return training
+    return visible_or_404(
+        _trainings(request), training_id, _("No training with this id is visible to you.")
+    )
 
 
 @router.get(

@@ -315,6 +315,14 @@ def _percent(part: int | None, whole: int | None) -> float | None:
     return round(100.0 * part / whole, 1)
 
 
+def _against_target(forecast: int, target: int | None) -> tuple[int | None, bool | None]:
+    """Target minus forecast, and whether the forecast reaches the target (``None`` without a
+    target)."""
+    if target is None:
+        return None, None
+    return target - forecast, forecast >= target
+
+
 def nps_figure(scores: Iterable[int]) -> NpsFigure:
     """``NpsFigure`` of ``scores`` (0–10 each)."""
     values = list(scores)
@@ -650,6 +658,7 @@ def programme_figures(
     people_extrapolated = people_per_month * months_extrapolated
     people_forecast = _round_half_up(people_trained + people_scheduled + people_extrapolated)
     horizon_people_target = people_targets.get(HORIZON_YEAR, (None, False))[0]
+    people_gap, people_on_track = _against_target(people_forecast, horizon_people_target)
 
     enterprises_enrolled = len(enterprises)
     if enterprises:
@@ -662,6 +671,9 @@ def programme_figures(
     enterprises_extrapolated = enterprises_per_year * years_extrapolated
     enterprises_forecast = _round_half_up(enterprises_enrolled + enterprises_extrapolated)
     horizon_ent_target = enterprise_targets.get(HORIZON_YEAR, (None, False))[0]
+    enterprises_gap, enterprises_on_track = _against_target(
+        enterprises_forecast, horizon_ent_target
+    )
 
     forecast = Forecast(
         horizon_year=HORIZON_YEAR,
@@ -678,24 +690,16 @@ def programme_figures(
         people_extrapolated=_rate(people_extrapolated),
         people_forecast=people_forecast,
         people_target=horizon_people_target,
-        people_gap=None
-        if horizon_people_target is None
-        else horizon_people_target - people_forecast,
-        people_on_track=None
-        if horizon_people_target is None
-        else people_forecast >= horizon_people_target,
+        people_gap=people_gap,
+        people_on_track=people_on_track,
         enterprises_so_far=enterprises_enrolled,
         enterprises_per_year=_rate(enterprises_per_year),
         years_extrapolated=_rate(years_extrapolated),
         enterprises_extrapolated=_rate(enterprises_extrapolated),
         enterprises_forecast=enterprises_forecast,
         enterprises_target=horizon_ent_target,
-        enterprises_gap=None
-        if horizon_ent_target is None
-        else horizon_ent_target - enterprises_forecast,
-        enterprises_on_track=None
-        if horizon_ent_target is None
-        else enterprises_forecast >= horizon_ent_target,
+        enterprises_gap=enterprises_gap,
+        enterprises_on_track=enterprises_on_track,
     )
 
     # -- cadence needed for each target from as_of's year on

@@ -256,7 +256,19 @@ class FactoryForm(forms.ModelForm):
         return data
 
 
-class TrainerForm(forms.ModelForm):
+class PhoneCheckMixin:
+    """A form's ``phone``: trimmed, and when given, checked as the import checks it."""
+
+    cleaned_data: dict[str, Any]
+
+    def clean_phone(self) -> str:
+        phone: str = self.cleaned_data["phone"].strip()
+        if phone:
+            validate_phone(phone)
+        return phone
+
+
+class TrainerForm(PhoneCheckMixin, forms.ModelForm):
     user = UserChoiceField(
         label=_("Login"),
         required=False,
@@ -277,12 +289,6 @@ class TrainerForm(forms.ModelForm):
             User.objects.filter(is_active=True).filter(free).order_by("username")
         )
         self.fields["factory"].queryset = factories_for(user)
-
-    def clean_phone(self) -> str:
-        phone: str = self.cleaned_data["phone"].strip()
-        if phone:
-            validate_phone(phone)
-        return phone
 
 
 class InnField(forms.CharField):
@@ -372,7 +378,7 @@ class EnterpriseByInnField(forms.Field):
         return enterprise
 
 
-class ParticipantForm(forms.ModelForm):
+class ParticipantForm(PhoneCheckMixin, forms.ModelForm):
     """A participant; on creation, optionally (for managers: necessarily) registered for a
     training. An employee needs an enterprise (checked by the model, shown on the field)."""
 
@@ -390,12 +396,6 @@ class ParticipantForm(forms.ModelForm):
         )
         if with_training:
             self.fields["training"] = _training_field(user)
-
-    def clean_phone(self) -> str:
-        phone: str = self.cleaned_data["phone"].strip()
-        if phone:
-            validate_phone(phone)
-        return phone
 
 
 class ImportForm(forms.Form):

@@ -9,14 +9,19 @@ from django.utils.translation import gettext_lazy as _
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
+def inn10_with_check_digit(first_nine: str) -> str:
+    """The 10-digit organisation INN of its first nine digits: they and the official check
+    digit, ``sum(weight × digit over the first nine) mod 11 mod 10``."""
+    check = sum(w * int(d) for w, d in zip(_INN10_WEIGHTS, first_nine, strict=True)) % 11 % 10
+    return first_nine + str(check)
+
+
 def inn10_is_valid(value: str) -> bool:
-    """True for a 10-digit organisation INN whose last digit matches the official checksum:
-    ``sum(weight × digit over the first nine) mod 11 mod 10``."""
+    """True for a 10-digit organisation INN whose last digit matches the official checksum
+    (``inn10_with_check_digit``)."""
     if len(value) != 10 or not value.isascii() or not value.isdigit():
         return False
-    digits = [int(ch) for ch in value]
-    check = sum(w * d for w, d in zip(_INN10_WEIGHTS, digits, strict=False)) % 11 % 10
-    return check == digits[9]
+    return value == inn10_with_check_digit(value[:9])
 
 
 def validate_inn(value: str) -> None:

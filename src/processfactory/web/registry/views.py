@@ -75,7 +75,8 @@ def _list_page(
 ) -> HttpResponse:
     page = Paginator(filters.filter(queryset), PAGE_SIZE).get_page(request.GET.get("page"))
     context.update({"filters": filters, "page": page})
-    # registry/<name>_list.html includes registry/_<name>_table.html, the part htmx swaps
+    # registry/<name>_list.html includes registry/_<name>_table.html, the part htmx swaps (it
+    # extends registry/_results.html: the count, the CSV link at ``export_url``, the pages)
     table_only = _wants_table_only(request)
     template = f"registry/_{name}_table.html" if table_only else f"registry/{name}_list.html"
     response = render(request, template, context)
@@ -96,6 +97,17 @@ def _form_page(
 ) -> HttpResponse:
     context.update({"form": form, "title": title, "cancel_url": cancel_url})
     return render(request, "registry/form.html", context)
+
+
+def _edit_page(request: HttpRequest, form: Any, name: str, title: str) -> HttpResponse:
+    """The create or edit form of a registry ``name`` (``factory``, ``trainer``…): once saved,
+    the object's detail page; until then the form, whose cancel goes back to the object (edit)
+    or to the list (create)."""
+    if request.method == "POST" and form.is_valid():
+        return redirect(f"registry:{name}_detail", pk=form.save().pk)
+    pk = form.instance.pk
+    cancel_url = _url(f"registry:{name}_detail", pk=pk) if pk else _url(f"registry:{name}_list")
+    return _form_page(request, form, title=title, cancel_url=cancel_url)
 
 
 def _csv_safe(value: Any) -> str:
@@ -162,12 +174,7 @@ def factory_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(can_manage_programme)
 def factory_create(request: HttpRequest) -> HttpResponse:
     form = forms.FactoryForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        factory = form.save()
-        return redirect("registry:factory_detail", pk=factory.pk)
-    return _form_page(
-        request, form, title=_("New factory"), cancel_url=_url("registry:factory_list")
-    )
+    return _edit_page(request, form, "factory", _("New factory"))
 
 
 @role_required()
@@ -175,15 +182,7 @@ def factory_edit(request: HttpRequest, pk: int) -> HttpResponse:
     factory = get_object_or_404(Factory, pk=pk)
     deny_unless(can_manage_factory(request.user, factory))
     form = forms.FactoryForm(request.POST or None, instance=factory, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("registry:factory_detail", pk=factory.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Edit factory"),
-        cancel_url=_url("registry:factory_detail", pk=factory.pk),
-    )
+    return _edit_page(request, form, "factory", _("Edit factory"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,27 +217,14 @@ def trainer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(can_manage_programme)
 def trainer_create(request: HttpRequest) -> HttpResponse:
     form = forms.TrainerForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        trainer = form.save()
-        return redirect("registry:trainer_detail", pk=trainer.pk)
-    return _form_page(
-        request, form, title=_("New trainer"), cancel_url=_url("registry:trainer_list")
-    )
+    return _edit_page(request, form, "trainer", _("New trainer"))
 
 
 @role_required(can_manage_programme)
 def trainer_edit(request: HttpRequest, pk: int) -> HttpResponse:
     trainer = get_object_or_404(Trainer, pk=pk)
     form = forms.TrainerForm(request.POST or None, instance=trainer, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("registry:trainer_detail", pk=trainer.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Edit trainer"),
-        cancel_url=_url("registry:trainer_detail", pk=trainer.pk),
-    )
+    return _edit_page(request, form, "trainer", _("Edit trainer"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,6 +256,7 @@ def enterprise_list(request: HttpRequest) -> HttpResponse:
         enterprises,
         filters,
         can_create=can_manage_programme(request.user),
+        export_url=_url("registry:enterprise_export"),
     )
 
 
@@ -318,27 +305,14 @@ def enterprise_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(can_manage_programme)
 def enterprise_create(request: HttpRequest) -> HttpResponse:
     form = forms.EnterpriseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        enterprise = form.save()
-        return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    return _form_page(
-        request, form, title=_("New enterprise"), cancel_url=_url("registry:enterprise_list")
-    )
+    return _edit_page(request, form, "enterprise", _("New enterprise"))
 
 
 @role_required(can_manage_programme)
 def enterprise_edit(request: HttpRequest, pk: int) -> HttpResponse:
     enterprise = get_object_or_404(Enterprise, pk=pk)
     form = forms.EnterpriseForm(request.POST or None, instance=enterprise)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("registry:enterprise_detail", pk=enterprise.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Edit enterprise"),
-        cancel_url=_url("registry:enterprise_detail", pk=enterprise.pk),
-    )
+    return _edit_page(request, form, "enterprise", _("Edit enterprise"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -359,6 +333,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         participants,
         filters,
         can_create=can_register_people(request.user),
+        export_url=_url("registry:participant_export"),
     )
 
 
@@ -427,24 +402,16 @@ def participant_create(request: HttpRequest) -> HttpResponse:
 def participant_edit(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _visible(participants_for(request.user), Participant, pk)
     form = forms.ParticipantForm(request.POST or None, instance=participant, user=request.user)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        return redirect("registry:participant_detail", pk=participant.pk)
-    return _form_page(
-        request,
-        form,
-        title=_("Edit participant"),
-        cancel_url=_url("registry:participant_detail", pk=participant.pk),
-    )
+    return _edit_page(request, form, "participant", _("Edit participant"))
 
 
 @role_required(can_register_people)
 def participant_import(request: HttpRequest) -> HttpResponse:
     form = forms.ImportForm(request.POST or None, request.FILES or None, user=request.user)
-    result: ImportResult | None = None
+    context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = import_participants(
+        result: ImportResult = import_participants(
             upload.read(),
             upload.name,
             user=request.user,
@@ -453,8 +420,7 @@ def participant_import(request: HttpRequest) -> HttpResponse:
         context = {"result": result, "filename": upload.name}
         context["training"] = form.cleaned_data.get("training")
         context["form"] = forms.ImportForm(user=request.user) if result.ok else form
-        return render(request, "registry/participant_import_result.html", context)
-    return render(request, "registry/participant_import.html", {"form": form})
+    return render(request, "registry/participant_import.html", context)
 
 
 @role_required(can_register_people)
