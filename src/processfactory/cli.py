@@ -53,7 +53,8 @@ RepsOption = Annotated[
         "--reps",
         "-r",
         min=1,
-        help="Number of replications (default: the scenario's run.replications).",
+        max=100_000,
+        help="Number of replications (default: the scenario's run.replications; at most 100,000).",
     ),
 ]
 SeedOption = Annotated[
@@ -743,7 +744,7 @@ def rounds(
         if xlsx is not None:
             from processfactory.reports import write_debrief_xlsx
 
-            write_debrief_xlsx(comparison, xlsx)
+            write_debrief_xlsx(comparison, xlsx, lang=lang)
             typer.echo(f"Wrote the rounds workbook to {xlsx}", err=True)
     except OSError as err:
         _error(f"cannot write the report: {err.strerror or err}")

@@ -32,24 +32,25 @@ NEW_TRAINING = {"factory_id": "{factory_a}", "date": "2026-04-09", "track": "pro
 NEW_STUDENT = {"full_name": "Nina Newcomer", "category": "student", "organisation": "College"}
 REGISTER_LOOSE = {"participant_id": "{loose}"}
 
-# method, path, body: statuses of (coordinator, manager_a, trainer_a, outsider)
+# method, path, body: statuses of (coordinator, manager_a, trainer_a, outsider); the outsider,
+# logged in with no role in the programme, gets 403 everywhere, as on the site's pages
 MATRIX: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int]]] = [
-    ("GET", "/api/factories", None, (200, 200, 200, 200)),
-    ("GET", "/api/factories/{factory_a}", None, (200, 200, 200, 404)),
-    ("GET", "/api/factories/{factory_b}", None, (200, 404, 404, 404)),
-    ("GET", "/api/trainings", None, (200, 200, 200, 200)),
-    ("GET", "/api/trainings/{training_a}", None, (200, 200, 200, 404)),
-    ("GET", "/api/trainings/{training_b}", None, (200, 404, 404, 404)),
+    ("GET", "/api/factories", None, (200, 200, 200, 403)),
+    ("GET", "/api/factories/{factory_a}", None, (200, 200, 200, 403)),
+    ("GET", "/api/factories/{factory_b}", None, (200, 404, 404, 403)),
+    ("GET", "/api/trainings", None, (200, 200, 200, 403)),
+    ("GET", "/api/trainings/{training_a}", None, (200, 200, 200, 403)),
+    ("GET", "/api/trainings/{training_b}", None, (200, 404, 404, 403)),
     ("POST", "/api/trainings", NEW_TRAINING, (201, 201, 403, 403)),
-    ("POST", "/api/trainings/{training_a}/registrations", REGISTER_LOOSE, (201, 201, 403, 404)),
-    ("POST", "/api/trainings/{training_b}/registrations", REGISTER_LOOSE, (201, 404, 404, 404)),
-    ("GET", "/api/participants", None, (200, 200, 200, 200)),
-    ("GET", "/api/participants/{in_a}", None, (200, 200, 200, 404)),
-    ("GET", "/api/participants/{in_b}", None, (200, 404, 404, 404)),
+    ("POST", "/api/trainings/{training_a}/registrations", REGISTER_LOOSE, (201, 201, 403, 403)),
+    ("POST", "/api/trainings/{training_b}/registrations", REGISTER_LOOSE, (201, 404, 404, 403)),
+    ("GET", "/api/participants", None, (200, 200, 200, 403)),
+    ("GET", "/api/participants/{in_a}", None, (200, 200, 200, 403)),
+    ("GET", "/api/participants/{in_b}", None, (200, 404, 404, 403)),
     ("POST", "/api/participants", NEW_STUDENT, (201, 201, 403, 403)),
-    ("GET", "/api/enterprises", None, (200, 200, 200, 200)),
-    ("GET", "/api/enterprises/{e_a}", None, (200, 200, 200, 404)),
-    ("GET", "/api/enterprises/{e_b}", None, (200, 404, 404, 404)),
+    ("GET", "/api/enterprises", None, (200, 200, 200, 403)),
+    ("GET", "/api/enterprises/{e_a}", None, (200, 200, 200, 403)),
+    ("GET", "/api/enterprises/{e_b}", None, (200, 404, 404, 403)),
     ("GET", "/api/dashboard", None, (200, 200, 403, 403)),
     ("GET", "/api/dashboard?factory={factory_a}", None, (200, 200, 403, 403)),
     ("GET", "/api/dashboard?factory={factory_b}", None, (200, 404, 403, 403)),
@@ -61,25 +62,21 @@ SCOPES: dict[str, dict[str, set[str]]] = {
         "coordinator": {"Kirovsk Process Factory", "Gatchina Process Factory"},
         "manager_a": {"Kirovsk Process Factory"},
         "trainer_a": {"Kirovsk Process Factory"},
-        "outsider": set(),
     },
     "/api/trainings": {
         "coordinator": {"Kirovsk Process Factory", "Gatchina Process Factory"},
         "manager_a": {"Kirovsk Process Factory"},
         "trainer_a": {"Kirovsk Process Factory"},
-        "outsider": set(),
     },
     "/api/participants": {
         "coordinator": {"In A", "In B", "Loose Student"},
         "manager_a": {"In A"},
         "trainer_a": {"In A"},
-        "outsider": set(),
     },
     "/api/enterprises": {
         "coordinator": {"E-A", "E-B", "E-none"},
         "manager_a": {"E-A"},
         "trainer_a": {"E-A"},
-        "outsider": set(),
     },
 }
 
@@ -150,7 +147,7 @@ def test_it_answers_each_persona_with_a_session_as_with_a_token(
     assert response.status_code == status, response.content[:300]
 
 
-@pytest.mark.parametrize("persona", USERS)
+@pytest.mark.parametrize("persona", [user for user in USERS if user != "outsider"])
 @pytest.mark.parametrize("path", sorted(SCOPES))
 def test_it_lists_only_what_each_persona_may_see(
     api_world: ApiWorld, path: str, persona: str

@@ -166,7 +166,7 @@ def test_it_forecasts_from_the_schedule_and_the_run_rate(world: dict[str, object
     forecast = programme_figures(as_of=AS_OF).forecast
     window_days = (AS_OF - datetime.date(2021, 10, 5)).days + 1  # since the first training
     per_month = 4 / (window_days / DAYS_PER_MONTH)
-    months = (END_2024 - datetime.date(2022, 1, 15)).days / DAYS_PER_MONTH  # after T3
+    months = (END_2024 - AS_OF).days / DAYS_PER_MONTH
     # T4 viable: its 11 new people (p2 is trained already); T3 not viable: 2.5 on average
     scheduled = 11 + 2.5
     assert forecast.scheduled_trainings == 2 and forecast.scheduled_viable_trainings == 1
@@ -174,7 +174,9 @@ def test_it_forecasts_from_the_schedule_and_the_run_rate(world: dict[str, object
     assert forecast.run_rate_start == datetime.date(2021, 10, 5)
     assert forecast.people_per_month == round(per_month, 2)
     assert forecast.schedule_end == datetime.date(2022, 1, 15)
-    assert forecast.people_forecast == math.floor(4 + scheduled + per_month * months + 0.5)
+    # schedule and run rate cover the same months: the larger of the two counts
+    assert per_month * months > scheduled
+    assert forecast.people_forecast == math.floor(4 + per_month * months + 0.5)
     assert forecast.people_target == 120
     assert forecast.people_gap == 120 - forecast.people_forecast
 
@@ -184,6 +186,18 @@ def test_it_forecasts_from_the_schedule_and_the_run_rate(world: dict[str, object
     assert forecast.enterprises_per_year == round(rate, 2)
     assert forecast.enterprises_forecast == math.floor(3 + rate * ahead + 0.5)
     assert forecast.enterprises_target is None  # no enterprise target for 2024 here
+
+
+def test_it_keeps_the_run_rate_when_one_training_is_booked_far_ahead(
+    world: dict[str, object],
+) -> None:
+    before = programme_figures(as_of=AS_OF).forecast.people_forecast
+    a = world["a"]
+    assert isinstance(a, Factory)
+    make_training(a, date=datetime.date(2024, 12, 20))  # empty, not viable
+    after = programme_figures(as_of=AS_OF).forecast
+    assert after.schedule_end == datetime.date(2024, 12, 20)
+    assert after.people_forecast == before  # the months before it still count at the run rate
 
 
 def test_it_computes_the_cadence_needed_for_each_target(world: dict[str, object]) -> None:

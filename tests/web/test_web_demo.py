@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.test import Client
 
 from processfactory.web import demo
 from processfactory.web.dashboard.figures import programme_figures
@@ -132,6 +133,17 @@ def test_it_creates_the_demo_logins(loaded: demo.DemoSummary) -> None:
     assert list(users["manager"].managed_factories.all()) == [kirovsk]
     assert users["trainer"].trainer.factory == kirovsk
     assert {str(r) for r in roles_of(users["trainer"])} == {"trainer"}
+
+
+def test_it_lets_the_coordinator_edit_the_records_in_the_admin(
+    loaded: demo.DemoSummary,
+) -> None:
+    client = Client()
+    assert client.login(username="coordinator", password=DEMO_PASSWORD)
+    for page in ("/admin/registry/factory/", "/admin/registry/training/", "/admin/registry/"):
+        assert client.get(page).status_code == 200, page
+    kirovsk = Factory.objects.get(name=demo.KIROVSK)
+    assert client.get(f"/admin/registry/factory/{kirovsk.pk}/change/").status_code == 200
 
 
 def test_it_changes_nothing_when_loaded_twice(loaded: demo.DemoSummary) -> None:

@@ -260,7 +260,9 @@ class RunControl(_Strict):
         0.0, description="Time before the observed window starts (time_unit)."
     )
     seed: Annotated[int, Field(ge=0)] = Field(0, description="Seed of the run's random numbers.")
-    replications: PositiveInt = Field(10, description="Default number of replications.")
+    replications: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        10, description="Default number of replications (at most 100,000)."
+    )
 
 
 class Scenario(_Strict):

@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import Group, Permission, User
 from django.db import transaction
 
 from processfactory.web.dashboard.models import ProgrammeSettings
@@ -354,6 +354,10 @@ def _load(rng: random.Random) -> None:
 
 def _demo_users(kirovsk: Factory) -> dict[str, User]:
     coordinators, _created = Group.objects.get_or_create(name=COORDINATORS_GROUP)
+    # the coordinator edits the programme's records in the Django admin (back office)
+    coordinators.permissions.add(
+        *Permission.objects.filter(content_type__app_label__in=["registry", "dashboard"])
+    )
     people = {
         "coordinator": ("Елена", "Васильева (демо)", True),
         "manager": ("Ирина", "Смирнова (демо)", False),

@@ -23,6 +23,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
+from processfactory.web.registry.permissions import has_any_role
 from processfactory.web.registry.services import authenticate_token
 
 
@@ -49,7 +50,7 @@ class ApiTokenAuth(HttpBearer):
         found = authenticate_token(token)
         if found is None:
             raise TokenRejected(_("This API token is not valid: it is unknown or revoked."))
-        return found.user
+        return with_a_role(found.user)
 
 
 class BrowserSessionAuth(APIKeyCookie):
@@ -70,8 +71,17 @@ class BrowserSessionAuth(APIKeyCookie):
 
     def authenticate(self, request: HttpRequest, key: str | None) -> Any | None:
         if key is not None and request.user.is_authenticated:
-            return request.user
+            return with_a_role(request.user)
         return None
+
+
+def with_a_role(user: Any) -> Any:
+    """The user, if they have a role in the programme; 403 otherwise (as the site's pages)."""
+    if not has_any_role(user):
+        raise HttpError(
+            403, _("Your account has no role in the programme: ask the programme coordinator.")
+        )
+    return user
 
 
 def caller(request: HttpRequest) -> Any:

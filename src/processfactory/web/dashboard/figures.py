@@ -40,8 +40,10 @@ Forecast of the end of ``HORIZON_YEAR`` (2024), ``Forecast``:
    trained yet (each person once); one that is not viable yet brings the average attendance
    (it is assumed to fill up like the trainings before it);
 3. **run rate**: people newly trained per month over the last 12 months up to ``as_of`` (or since
-   the first held training, when that is more recent; at least one month), extrapolated from the
-   last scheduled training (or ``as_of`` when nothing is scheduled) to 31 December 2024.
+   the first held training, when that is more recent; at least one month), times the months from
+   ``as_of`` to 31 December 2024. The schedule and the run rate cover the same future, so the
+   forecast is so far + the larger of the two: the schedule counts only beyond what the rate
+   brings (one training booked far ahead does not empty the months before it).
 
 The enterprises' forecast is the enrolled count so far plus the enrolment rate so far (enrolled ÷
 years from 1 January of the first year anyone joined up to ``as_of``) times the years left to
@@ -654,8 +656,11 @@ def programme_figures(
     not_viable = len(scheduled_ids) - len(viable_ids)
     people_scheduled = new_registered + not_viable * average_attendance
     schedule_end = max([as_of, *(row[1] for row in scheduled_rows)])
-    months_extrapolated = max(0.0, (horizon_end - schedule_end).days / DAYS_PER_MONTH)
-    people_extrapolated = people_per_month * months_extrapolated
+    # The run rate covers every month from as_of to the horizon; the schedule adds only what it
+    # holds beyond that rate (a single training booked far ahead must not replace the months
+    # before it with nothing): forecast = fact + max(scheduled, rate × months).
+    months_extrapolated = max(0.0, (horizon_end - as_of).days / DAYS_PER_MONTH)
+    people_extrapolated = max(0.0, people_per_month * months_extrapolated - people_scheduled)
     people_forecast = _round_half_up(people_trained + people_scheduled + people_extrapolated)
     horizon_people_target = people_targets.get(HORIZON_YEAR, (None, False))[0]
     people_gap, people_on_track = _against_target(people_forecast, horizon_people_target)
