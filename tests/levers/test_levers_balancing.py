@@ -165,6 +165,15 @@ def test_exact_improves_on_rpw_where_rpw_is_not_optimal() -> None:
         assert exact.nodes > 0
 
 
+@pytest.mark.parametrize("takt", [46.0, 1e15, 1e308])
+def test_a_takt_above_the_work_content_gives_one_station_and_bounds_of_one(takt: float) -> None:
+    # a huge takt must not round the bounds to 0 nor overflow 2c/3 to inf (LB3 of 8 stations)
+    for method in ("rpw", "exact"):
+        result = balance_line(instance("JACKSON"), takt, method)
+        assert result.n_stations == 1 and result.theoretical_minimum == 1
+        assert result.lower_bound == 1 and result.optimal
+
+
 def test_exact_proves_optima_above_the_simple_bound() -> None:
     # Buxey c=27: ⌈324/27⌉ = 12 but 13 stations are needed; the search must prove it
     result = balance_line(instance("BUXEY"), 27)

@@ -410,8 +410,9 @@ class _Instance:
 
 
 def _ceil(x: float) -> int:
-    """⌈x⌉ forgiving rounding error (3 × 0.1 / 0.3 is 1, not 2)."""
-    return math.ceil(x - 1e-9 * max(1.0, abs(x)))
+    """⌈x⌉ forgiving a relative rounding error (3 × 0.1 / 0.3 is 1, not 2); any x > 0 needs at
+    least 1, however small (a huge takt)."""
+    return math.ceil(x * (1 - 1e-9))
 
 
 def _cmp(t: float, ref: float) -> int:
@@ -428,7 +429,7 @@ def _w2(t: float, c: float) -> int:
 
 def _w3(t: float, c: float) -> int:
     """Six times the LB3 weight: 6 above 2c/3, 4 at 2c/3, 3 between c/3 and 2c/3, 2 at c/3."""
-    upper = _cmp(t, 2 * c / 3)
+    upper = _cmp(t, c / 3 * 2)  # not 2 * c / 3: 2 * c overflows to inf for a huge takt
     if upper > 0:
         return 6
     if upper == 0:
