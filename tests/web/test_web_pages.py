@@ -36,6 +36,17 @@ def test_it_shows_the_user_and_a_logout_button(manager_a_client: Client) -> None
     assert "Anna Managerova" in page and "Выйти" in page
 
 
+def test_it_shows_no_menu_to_a_user_without_a_role(
+    outsider_client: Client, manager_a_client: Client
+) -> None:
+    # every link would answer 403: the outsider sees only the home page asking for access
+    lists = [reverse("registry:factory_list"), reverse("trainings:training_list")]
+    outsider_home = outsider_client.get(reverse("home")).content.decode()
+    manager_home = manager_a_client.get(reverse("home")).content.decode()
+    assert all(f'href="{url}"' not in outsider_home for url in lists)
+    assert all(f'href="{url}"' in manager_home for url in lists)
+
+
 def test_it_shows_the_admin_link_to_staff_only(manager_a: User, coordinator: User) -> None:
     admin_link = f'href="{reverse("admin:index")}"'
     coordinator.is_staff = True
