@@ -634,7 +634,8 @@ def _round_cell(key: str, entry: dict[str, Any] | None, change: str | None) -> s
     return "\n".join(lines)
 
 
-def _rounds_table(comparison: Any) -> Any:
+def _rounds_table(comparison: Any, lang: str = "en") -> Any:
+    """The rounds' KPI table; the factory and round names in ``lang``."""
     from rich import box
     from rich.table import Table
 
@@ -642,7 +643,8 @@ def _rounds_table(comparison: Any) -> Any:
     first = rounds[0].scenario
     table = Table(
         title=(
-            f"{comparison.title}: {len(rounds)} rounds, {comparison.replications} replication(s) "
+            f"{comparison.title_in(lang)}: {len(rounds)} rounds, "
+            f"{comparison.replications} replication(s) "
             f"each, seed {comparison.seed} (mean, ± half-width of the 95% CI, % change vs "
             "round 1)"
         ),
@@ -652,7 +654,7 @@ def _rounds_table(comparison: Any) -> Any:
     )
     table.add_column("KPI (unit)", min_width=12)
     for rnd in rounds:
-        table.add_column(rnd.name, justify="right")
+        table.add_column(rnd.name_in(lang), justify="right")
     keys: list[str] = []
     for rnd in rounds:
         keys += [k for k in _scalar_keys(rnd.result.kpi) if k not in keys]
@@ -694,7 +696,11 @@ def rounds(
     ] = None,
     lang: Annotated[
         str,
-        typer.Option("--lang", callback=_check_lang, help="Language of the report: en or ru."),
+        typer.Option(
+            "--lang",
+            callback=_check_lang,
+            help="Language of the report and of the factory and round names: en or ru.",
+        ),
     ] = "en",
     as_json: JsonOption = False,
     workers: WorkersOption = None,
@@ -731,10 +737,10 @@ def rounds(
         _print_json(comparison.to_json())
     else:
         console = _stdout()
-        console.print(_rounds_table(comparison))
+        console.print(_rounds_table(comparison, lang))
         for rnd in comparison.rounds:
             levers = ", ".join(rnd.levers) if rnd.levers else "no new lever"
-            console.print(f"{rnd.name}: {levers}")
+            console.print(f"{rnd.name_in(lang)}: {levers}")
     try:
         if report is not None:
             from processfactory.reports import write_debrief_html

@@ -7,6 +7,7 @@ again with everything applied so far. A *round plan* is that sequence written as
 
     rounds:
       - name: "Round 1: as is"
+        translations: {ru: {name: "Раунд 1: как есть"}}
         levers: []
       - name: "Round 2: 5S and standard work"
         levers: [five_s, standard_work]
@@ -14,7 +15,9 @@ again with everything applied so far. A *round plan* is that sequence written as
         levers:
           - {lever: smed, reduction: 0.8}
 
-A step is a lever name, or a mapping ``{lever: NAME, PARAM: VALUE, ...}`` with the lever's
+A round's ``translations`` give its name and description in another language (``ru``) for
+reports in that language; what is left out falls back to the round's own texts. A step is a
+lever name, or a mapping ``{lever: NAME, PARAM: VALUE, ...}`` with the lever's
 parameters (``docs/levers.md``). Levers are applied cumulatively: round k's scenario is round
 k − 1's with round k's levers applied in order. Loading a plan validates lever names and
 parameters up front, and applying it to its scenario checks every step, so a typo is reported
@@ -54,7 +57,7 @@ from processfactory.scenario.loader import (
     library_round_plan,
     load_scenario,
 )
-from processfactory.scenario.model import Scenario
+from processfactory.scenario.model import Language, Scenario
 from processfactory.sim.replications import ProgressCallback, SimulationResult, simulate
 
 NOTES_FILES = {"en": "notes.en.md", "ru": "notes.ru.md"}
@@ -88,6 +91,35 @@ class LeverStep(BaseModel):
         return data
 
 
+class RoundTranslation(BaseModel):
+    """A round's texts in one language; what is left out falls back to the round's own."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    name: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="Round name in this language."
+    )
+    description: str | None = Field(None, description="Description in this language.")
+
+
+def _translated(
+    translations: Mapping[Language, RoundTranslation], lang: str
+) -> RoundTranslation | None:
+    return next((tr for code, tr in translations.items() if code == lang), None)
+
+
+def _name_in(name: str, translations: Mapping[Language, RoundTranslation], lang: str) -> str:
+    tr = _translated(translations, lang)
+    return tr.name if tr is not None and tr.name else name
+
+
+def _description_in(
+    description: str, translations: Mapping[Language, RoundTranslation], lang: str
+) -> str:
+    tr = _translated(translations, lang)
+    return tr.description if tr is not None and tr.description else description
+
+
 class Round(BaseModel):
     """One round of the game: a name, what it is about, and the levers newly applied."""
 
@@ -99,6 +131,18 @@ class Round(BaseModel):
         default_factory=list,
         description="Levers applied before this round, in order, on top of the earlier rounds'.",
     )
+    translations: dict[Language, RoundTranslation] = Field(
+        default_factory=dict,
+        description="The round's name and description by language ('en', 'ru').",
+    )
+
+    def name_in(self, lang: str = "en") -> str:
+        """The round's name in ``lang``: its translation, else ``name``."""
+        return _name_in(self.name, self.translations, lang)
+
+    def description_in(self, lang: str = "en") -> str:
+        """The round's description in ``lang``: its translation, else ``description``."""
+        return _description_in(self.description, self.translations, lang)
 
 
 class RoundPlan(BaseModel):
@@ -136,7 +180,11 @@ def _did_you_mean(word: str, choices: list[str]) -> str:
 def _allowed(loc: tuple[Any, ...]) -> list[str]:
     model: type[BaseModel] = RoundPlan
     if len(loc) >= 3 and loc[0] == "rounds":
-        model = LeverStep if len(loc) >= 5 and loc[2] == "levers" else Round
+        model = Round
+        if len(loc) >= 5 and loc[2] == "levers":
+            model = LeverStep
+        elif len(loc) >= 5 and loc[2] == "translations":
+            model = RoundTranslation
     return list(model.model_fields)
 
 
@@ -341,6 +389,16 @@ class RoundResult:
     """The round's scenario."""
     result: SimulationResult
     """The round's KPIs over replications, with the run records (for charts and reports)."""
+    translations: Mapping[Language, RoundTranslation] = field(default_factory=dict)
+    """The round's name and description by language (from the round plan)."""
+
+    def name_in(self, lang: str = "en") -> str:
+        """The round's name in ``lang``: its translation, else ``name``."""
+        return _name_in(self.name, self.translations, lang)
+
+    def description_in(self, lang: str = "en") -> str:
+        """The round's description in ``lang``: its translation, else ``description``."""
+        return _description_in(self.description, self.translations, lang)
 
 
 @dataclass(frozen=True)
@@ -359,6 +417,14 @@ class RoundsComparison:
     seed: int = 0
     source: str = field(default="")
     """Where the scenario was read from (a built-in name or a path)."""
+
+    def title_in(self, lang: str = "en") -> str:
+        """The factory's display name in ``lang``: the scenario's translation, else ``title``."""
+        if self.rounds:
+            tr = self.rounds[0].scenario.translation(lang)
+            if tr is not None and tr.name:
+                return tr.name
+        return self.title
 
     def mean(self, kpi: str) -> list[float | None]:
         """The mean of a scalar KPI in each round (None where it is missing)."""
@@ -528,6 +594,7 @@ def compare_rounds(
                 applied=list(applied),
                 scenario=scn,
                 result=_with_demand_fulfilment(result),
+                translations=dict(rnd.translations),
             )
         )
     return RoundsComparison(
@@ -548,6 +615,7 @@ __all__ = [
     "LeverStep",
     "Round",
     "RoundPlan",
+    "RoundTranslation",
     "RoundResult",
     "RoundsComparison",
     "compare_rounds",

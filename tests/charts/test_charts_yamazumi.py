@@ -57,6 +57,22 @@ def test_plan_of_the_tiny_line(tiny: tuple[Scenario, RunRecord]) -> None:
     assert layer_values(spec, "takt")[0]["takt"] == 2.5
 
 
+def test_a_russian_chart_shows_the_russian_station_names(
+    tiny: tuple[Scenario, RunRecord],
+) -> None:
+    scenario, record = tiny
+    data = scenario.model_dump()
+    data["translations"] = {"ru": {"stations": {"a": "Резка", "c": "Упаковка"}}}
+    translated = Scenario.model_validate(data)
+    planned = {bar[0] for bar in _bars(yamazumi_chart(translated, lang="ru").to_dict())}
+    assert planned == {"Резка", "Check", "Упаковка"}  # b has no Russian name: its own name
+    measured = yamazumi_chart(translated, record, lang="ru")
+    assert {bar[0] for bar in _bars(measured.to_dict())} == planned
+    assert "Резка" in svg_texts(to_svg(measured))
+    english = {bar[0] for bar in _bars(yamazumi_chart(translated, lang="en").to_dict())}
+    assert english == {"Cut", "Check", "Pack"}
+
+
 def test_plan_of_the_demo_tops_out_at_one_over_the_bottleneck_rate() -> None:
     demo = load_scenario("demo")
     spec = yamazumi_chart(demo).to_dict()

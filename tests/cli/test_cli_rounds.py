@@ -211,3 +211,15 @@ def test_report_and_workbook_are_written_with_every_chart_drawn(
 
     workbook = openpyxl.load_workbook(xlsx)  # in the language asked for, like the report
     assert workbook.sheetnames[0] == "Показатели" and "Определения" in workbook.sheetnames
+
+
+def test_table_in_russian_names_the_factory_and_the_rounds_in_russian(runner: CliRunner) -> None:
+    args = ("rounds", "public-office", "--reps", "1", "--seed", "3")
+    result = _invoke(runner, *args, "--lang", "ru")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "Офис госуслуг: 4 rounds" in out and "Public-service office" not in out
+    assert "Раунд 4: офис одного окна" in out and "one-stop office" not in out
+    english = _invoke(runner, *args).stdout
+    assert "Public-service office: 4 rounds" in english and "Round 4: one-stop office" in english
+    assert "Раунд" not in english

@@ -260,6 +260,41 @@ def test_russian_report(comparison: RoundsComparison, html_ru: str) -> None:
     assert "SMED (быстрая переналадка)" in html_ru
 
 
+def test_russian_report_names_the_factory_rounds_and_stations_in_russian(
+    comparison: RoundsComparison, html_ru: str
+) -> None:
+    scenario = comparison.rounds[0].scenario
+    plain = htmlmod.unescape(html_ru)
+    assert "<h1>Сборка настольной лампы</h1>" in html_ru
+    assert scenario.name not in plain  # "Desk-lamp assembly"
+    for rnd in comparison.rounds:
+        assert rnd.name_in("ru") in plain
+        assert rnd.name not in plain
+        if rnd.description:
+            assert rnd.description_in("ru") in plain
+            assert rnd.description not in plain
+    # the station table and every chart: the Russian names, never the English ones
+    start = html_ru.index('<table class="station-table"')
+    table = htmlmod.unescape(html_ru[start : html_ru.index("</table>", start)])
+    for st in scenario.stations:
+        assert st.name is not None
+        assert st.name not in plain, st.name
+        assert htmlmod.escape(st.name) not in html_ru, st.name
+        assert scenario.station_name(st.id, "ru") in table
+
+
+def test_english_report_keeps_the_english_names(comparison: RoundsComparison, html_en: str) -> None:
+    plain = htmlmod.unescape(html_en)
+    scenario = comparison.rounds[0].scenario
+    assert scenario.name in plain
+    for rnd in comparison.rounds:
+        assert rnd.name in plain
+    for st in scenario.stations:
+        assert st.name is not None and st.name in plain
+        assert scenario.station_name(st.id, "ru") not in plain
+    assert "Сборка настольной лампы" not in plain and "Раунд 1" not in plain
+
+
 def test_russian_chart_titles(html_ru: str) -> None:
     for key in ("yamazumi.title", "cc.title", "cfd.title", "wip.title", "sp.title", "fr.title"):
         assert label(key, "ru") in html_ru, key

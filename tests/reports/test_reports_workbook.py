@@ -117,6 +117,27 @@ def test_station_utilization_rows(comparison: RoundsComparison, books: dict[str,
         assert row[3 + 4 * k] == pytest.approx(entry["mean"], rel=1e-14)
 
 
+def test_russian_workbook_names_the_factory_rounds_and_stations_in_russian(
+    comparison: RoundsComparison, books: dict[str, Any]
+) -> None:
+    book = books["ru"]
+    scenario = comparison.rounds[0].scenario
+    texts = [
+        str(value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows(values_only=True)
+        for value in row
+        if isinstance(value, str)
+    ]
+    everything = "\n".join(texts)
+    assert "Сборка настольной лампы" in book.worksheets[0].cell(1, 1).value
+    for rnd in comparison.rounds:
+        assert rnd.name_in("ru") in everything and rnd.name not in everything
+    for st in scenario.stations:
+        assert st.name is not None and st.name not in everything
+        assert scenario.station_name(st.id, "ru") in everything
+
+
 def test_round_sheets_hold_every_replication(
     comparison: RoundsComparison, books: dict[str, Any]
 ) -> None:

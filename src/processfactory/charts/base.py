@@ -121,9 +121,10 @@ def check_matches(scenario: Scenario, record: RunRecord) -> None:
         )
 
 
-def station_names(scenario: Scenario) -> dict[str, str]:
-    """Display name per station id: the ``name`` when every name is distinct, else the id."""
-    names = {st.id: st.name or st.id for st in scenario.stations}
+def station_names(scenario: Scenario, lang: str = "en") -> dict[str, str]:
+    """Display name per station id in ``lang`` (``Scenario.station_name``: the translation,
+    else the ``name``) when every name is distinct, else the id."""
+    names = scenario.station_names(lang)
     if len(set(names.values())) < len(names):
         return {st.id: st.id for st in scenario.stations}
     return names

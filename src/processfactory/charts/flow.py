@@ -97,7 +97,7 @@ def _column(record: RunRecord, name: str) -> np.ndarray:
 
 
 def _station_completions(
-    record: RunRecord, scenario: Scenario | None
+    record: RunRecord, scenario: Scenario | None, lang: str = "en"
 ) -> list[tuple[str, np.ndarray]]:
     """(display name, completion times) per station with operation completes in the events."""
     if record.events is None:
@@ -115,7 +115,7 @@ def _station_completions(
             if product.routing:
                 everyone &= set(product.routing)
         order = [st.id for st in scenario.stations if st.id in everyone]
-        names = station_names(scenario)
+        names = station_names(scenario, lang)
     else:
         order = record.stations.get_column("station").to_list()
         names = {sid: sid for sid in order}
@@ -146,7 +146,7 @@ def cumulative_flow_chart(
     unit = time_unit(record.context.time_unit, lang)
     release, exit_ = _column(record, "release"), _column(record, "exit")
     series: list[tuple[str, np.ndarray]] = [(label("cfd.released", lang), release)]
-    for name, times in _station_completions(record, scenario):
+    for name, times in _station_completions(record, scenario, lang):
         series.append((label("cfd.done", lang, station=name), times))
     series.append((label("cfd.exited", lang), exit_))
     finite_times = [t[np.isfinite(t)] for _, t in series]

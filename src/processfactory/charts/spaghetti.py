@@ -145,7 +145,7 @@ def spaghetti_chart(scenario: Scenario, record: RunRecord, *, lang: str = "en") 
     positions = _positions(scenario)
     events = require_events(record, "spaghetti diagram")
     check_matches(scenario, record)
-    names = station_names(scenario)
+    names = station_names(scenario, lang)
     order = {st.id: i for i, st in enumerate(scenario.stations)}
     manhattan = scenario.layout.metric == "manhattan"
 

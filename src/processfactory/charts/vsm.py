@@ -202,7 +202,7 @@ def value_stream_map(scenario: Scenario, record: RunRecord, *, lang: str = "en")
     figures = _station_figures(scenario, record, events)
     kpis = compute_kpis(record)
     unit = time_unit(record.context.time_unit, lang)
-    names = station_names(scenario)
+    names = station_names(scenario, lang)
     used = {s for s, _ in average} | {s for s, _ in timeline}
     stations = [st for st in scenario.stations if st.id in used]
     if not stations:
@@ -378,7 +378,7 @@ def value_stream_map(scenario: Scenario, record: RunRecord, *, lang: str = "en")
         .encode(**xy("x0", "y0"), x2="x1:Q", y2="y1:Q"),
         text_layer(summary_text, "summary_text", align="left", fontSize=11),
     ]
-    subtitle = label("vsm.subtitle", lang, scenario=scenario.name, n=n_units)
+    subtitle = label("vsm.subtitle", lang, scenario=scenario.display_name(lang), n=n_units)
     chart: Chart = layered_chart(
         layers,
         "vsm",

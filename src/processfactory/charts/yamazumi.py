@@ -193,7 +193,7 @@ def planned_stacks(scenario: Scenario, lang: str = "en") -> dict[str, list[tuple
     from processfactory.kpi.theory import _station_workloads
 
     workload = _station_workloads(scenario)
-    names = station_names(scenario)
+    names = station_names(scenario, lang)
     stacks: dict[str, list[tuple[str, float]]] = {}
     for st in scenario.stations:
         if st.id not in workload:
@@ -212,7 +212,7 @@ def measured_stacks(
 ) -> dict[str, list[tuple[str, float]]]:
     """Per station (display name): measured time per unit completed, by element."""
     check_matches(scenario, record)
-    names = station_names(scenario)
+    names = station_names(scenario, lang)
     value_added = {st.id: st.value_added for st in scenario.stations}
     rows = {row["station"]: row for row in record.stations.iter_rows(named=True)}
     stacks: dict[str, list[tuple[str, float]]] = {}
@@ -256,7 +256,7 @@ def yamazumi_chart(
         subtitle = label("yamazumi.measured", lang) + "; " + label("yamazumi.ticks", lang)
         if takt is None:
             takt = record.context.takt_time
-        names = station_names(scenario)
+        names = station_names(scenario, lang)
         measured = compute_kpis(record)["station_cycle_time"]
         assert isinstance(measured, dict)
         cycle_times = {names[sid]: v for sid, v in measured.items() if sid in names}

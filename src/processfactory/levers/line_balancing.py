@@ -215,6 +215,7 @@ def apply_line_balancing(scenario: Scenario, params: LineBalancingParams) -> Sce
     - `stations[*].defects.detected_at`, `stations[*].defects.rework_at`: a reference to a
       removed station points to the last kept station, which now does the end of the
       balanced work and comes after every station of the balanced stretch.
+    - `translations`: the translated names of removed stations are dropped.
 
     The result is validated as the scenario loader validates a file. Without `operations`,
     each listed station's mean time is one element and the elements form a chain in line
@@ -282,8 +283,21 @@ def apply_line_balancing(scenario: Scenario, params: LineBalancingParams) -> Sce
         start_at = None if group.start_at in removed else group.start_at
         operators.append(group.model_copy(update={"skills": skills, "start_at": start_at}))
 
+    translations = {
+        lang: tr.model_copy(
+            update={"stations": {s: n for s, n in tr.stations.items() if s not in removed}}
+        )
+        if removed.intersection(tr.stations)
+        else tr
+        for lang, tr in scenario.translations.items()
+    }
     balanced = scenario.model_copy(
-        update={"stations": stations, "products": products, "operators": operators}
+        update={
+            "stations": stations,
+            "products": products,
+            "operators": operators,
+            "translations": translations,
+        }
     )
     return revalidate(balanced, _LEVER)
 
@@ -303,6 +317,7 @@ LEVER = Lever(
         "operators",
         "operators[*].skills",
         "operators[*].start_at",
+        "translations",
     ),
 )
 

@@ -342,8 +342,8 @@ def _headline(comparison: RoundsComparison, rows: list[KpiRow], lang: Lang) -> l
                 first=Markup("<strong>{}</strong>").format(format_number(lp.cells[0].mean, lang)),
                 last=Markup("<strong>{}</strong>").format(format_number(lp.cells[-1].mean, lang)),
                 unit=lp.unit,
-                first_round=first_round.name,
-                last_round=last_round.name,
+                first_round=first_round.name_in(lang),
+                last_round=last_round.name_in(lang),
                 change=Markup('<strong class="trend-{}">{}</strong>').format(
                     lp.trend(len(lp.cells) - 1), format_change(lp.cells[-1].change, lang)
                 ),
@@ -476,9 +476,9 @@ def render_debrief_html(
             {
                 "n": i + 1,
                 "anchor": f"round-{i + 1}",
-                "name": rnd.name,
-                "heading": round_heading(rnd.name, i + 1, language),
-                "description": rnd.description,
+                "name": rnd.name_in(language),
+                "heading": round_heading(rnd.name_in(language), i + 1, language),
+                "description": rnd.description_in(language),
                 "levers": [
                     _lever_view(line, language) for line in lever_lines(comparison, i, language)
                 ],
@@ -489,13 +489,14 @@ def render_debrief_html(
     context = {
         "lang": language,
         "t": TEXT[language],
-        "title": comparison.title,
+        "title": comparison.title_in(language),
         "factory": comparison.factory,
         "date": _date_text(date),
         "replications": _replications(comparison),
         "seed": _seed(comparison),
         "round_names": [
-            short_round_name(rnd.name, i + 1) for i, rnd in enumerate(comparison.rounds)
+            short_round_name(rnd.name_in(language), i + 1)
+            for i, rnd in enumerate(comparison.rounds)
         ],
         "headline": _headline(comparison, rows, language),
         "rows": [_row_view(row, language) for row in rows],

@@ -57,7 +57,7 @@ def _rows_data(row: KpiRow, comparison: RoundsComparison, lang: str) -> list[dic
         data.append(
             {
                 "round": labels[i],
-                "name": rnd.name,
+                "name": rnd.name_in(lang),
                 "first": i == 0,
                 "mean": _scaled(row, cell.mean),
                 "low": _scaled(row, cell.low),
@@ -203,7 +203,7 @@ def utilization_by_round_chart(comparison: RoundsComparison, *, lang: str = "en"
                 {
                     "station": row.label,
                     "round": labels[i],
-                    "name": comparison.rounds[i].name,
+                    "name": comparison.rounds[i].name_in(lang),
                     "mean": shown_value("utilization", cell.mean),
                     "low": shown_value("utilization", cell.low),
                     "high": shown_value("utilization", cell.high),

@@ -124,12 +124,14 @@ def kpi_rows(comparison: RoundsComparison, lang: Lang) -> list[KpiRow]:
 
 
 def station_rows(comparison: RoundsComparison, lang: Lang) -> list[KpiRow]:
-    """Utilization per station across rounds (stations in order of first appearance)."""
+    """Utilization per station across rounds (stations in order of first appearance).
+
+    Rows are labelled with the stations' display names in ``lang``."""
     time_unit, currency = _units_of(comparison)
     names: dict[str, str] = {}
     for rnd in comparison.rounds:
         for st in rnd.scenario.stations:
-            names.setdefault(st.id, st.name or st.id)
+            names.setdefault(st.id, rnd.scenario.station_name(st.id, lang))
     stations = list(names)
     for rnd in comparison.rounds:
         stations += [s for s in (rnd.result.kpi.get("utilization") or {}) if s not in stations]

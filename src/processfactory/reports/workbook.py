@@ -125,7 +125,7 @@ def _kpi_sheet(
 ) -> None:
     sheet = book.add_worksheet(name)
     rounds = comparison.rounds
-    sheet.write_string(0, 0, f"{text('report', lang)}: {comparison.title}", fmt.title)
+    sheet.write_string(0, 0, f"{text('report', lang)}: {comparison.title_in(lang)}", fmt.title)
     subtitle = f"{text('factory', lang)}: {comparison.factory}"
     if date:
         subtitle += f" · {text('date', lang)}: {date}"
@@ -136,7 +136,7 @@ def _kpi_sheet(
     _header(sheet, head, (text("key", lang), text("kpi", lang), text("unit", lang)), fmt)
     for i, rnd in enumerate(rounds):
         first = 3 + 4 * i
-        title = round_heading(rnd.name, i + 1, lang)
+        title = round_heading(rnd.name_in(lang), i + 1, lang)
         sheet.merge_range(head - 1, first, head - 1, first + 3, title, fmt.round)
         columns = (text("mean", lang), text("ci_low", lang), text("ci_high", lang))
         _header(sheet, head, (*columns, text("change_pct", lang)), fmt, first)
@@ -173,7 +173,7 @@ def _round_sheet(
     rnd = comparison.rounds[index]
     scenario = rnd.scenario
     sheet = book.add_worksheet(name)
-    title = round_heading(rnd.name, index + 1, lang)
+    title = round_heading(rnd.name_in(lang), index + 1, lang)
     sheet.write_string(0, 0, title, fmt.title)
     keys, stations = replication_table(rnd.result.kpis)
     head = 2
@@ -181,7 +181,7 @@ def _round_sheet(
     units = dict(time_unit=scenario.time_unit, currency=scenario.costs.currency)
     columns: list[tuple[str, str | None]] = [(k, None) for k in keys]
     columns += [("utilization", sid) for sid in stations]
-    names = {st.id: st.name or st.id for st in scenario.stations}
+    names = scenario.station_names(lang)
     for col, (key, sid) in enumerate(columns, start=1):
         label = (
             kpi_label(key, lang)
@@ -225,7 +225,7 @@ def _levers_sheet(
         earlier = [(line, False) for before in lines[:i] for line in before]
         for line, new in [*earlier, *((line, True) for line in lines[i])]:
             sheet.write_number(r, 0, i + 1)
-            sheet.write_string(r, 1, rnd.name, fmt.wrap)
+            sheet.write_string(r, 1, rnd.name_in(lang), fmt.wrap)
             sheet.write_string(r, 2, line.name, fmt.key)
             sheet.write_string(r, 3, line.title, fmt.wrap)
             sheet.write_string(r, 4, line.summary.replace("`", ""), fmt.wrap)
@@ -277,7 +277,7 @@ def write_debrief_xlsx(
     book = xlsxwriter.Workbook(str(out), {"strings_to_numbers": False})
     try:
         properties: dict[str, Any] = {
-            "title": f"{text('report', language)}: {comparison.title}",
+            "title": f"{text('report', language)}: {comparison.title_in(language)}",
             "subject": comparison.factory,
             "author": "processfactory",
         }

@@ -27,6 +27,7 @@ from processfactory.scenario.model import (
     Scenario,
     Setup,
     Station,
+    Translation,
 )
 
 __all__ = [
@@ -46,6 +47,7 @@ __all__ = [
     "ScenarioError",
     "Setup",
     "Station",
+    "Translation",
     "check_scenario",
     "dump_scenario",
     "library_names",

@@ -119,6 +119,19 @@ def _references(scn: Scenario, known: set[str]) -> list[Finding]:
     return out
 
 
+def _translations(scn: Scenario, known: set[str]) -> list[Finding]:
+    listing = _names(st.id for st in scn.stations)
+    return [
+        (
+            f"translations.{lang}.stations.{ident}",
+            f"a translated name names unknown station '{ident}' (stations: {listing})",
+        )
+        for lang, tr in scn.translations.items()
+        for ident in tr.stations
+        if ident not in known
+    ]
+
+
 def _detection_order(
     scn: Scenario, known: set[str], routings: list[tuple[str, str | None, list[str]]]
 ) -> list[Finding]:
@@ -309,6 +322,7 @@ def check_scenario(scn: Scenario) -> list[tuple[str, str]]:
         *_duplicates("operator", "operators", [op.id for op in scn.operators]),
         *_duplicates("product", "products", [p.id for p in scn.products]),
         *_references(scn, known),
+        *_translations(scn, known),
         *_detection_order(scn, known, routings),
         *_never_finishing(scn, routings),
         *_idle_operators(scn, routings),

@@ -32,6 +32,9 @@ Probability = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 TIME_UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0}
 
+Language = Literal["en", "ru"]
+"""Languages of reports and charts, in which a scenario can give its display texts."""
+
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
@@ -265,6 +268,23 @@ class RunControl(_Strict):
     )
 
 
+class Translation(_Strict):
+    """Display texts of the scenario in one language, for reports and charts in that language.
+
+    Texts left out fall back to the scenario's own: its `name`, its `description`, and each
+    station's `name` (or id).
+    """
+
+    name: Annotated[str, Field(min_length=1)] | None = Field(
+        None, description="Name of the scenario in this language."
+    )
+    description: str | None = Field(None, description="Description in this language.")
+    stations: dict[Identifier, Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=dict,
+        description="Display names of stations in this language, by station id.",
+    )
+
+
 class Scenario(_Strict):
     """A process: an assembly line, or an office / public-service process."""
 
@@ -286,6 +306,45 @@ class Scenario(_Strict):
     demand: Demand | None = Field(None, description="Customer demand (takt time).")
     costs: Costs = Field(default_factory=Costs)
     run: RunControl = Field(default_factory=RunControl)
+    translations: dict[Language, Translation] = Field(
+        default_factory=dict,
+        description=(
+            "Display texts by language ('en', 'ru'), e.g. `{ru: {name: ..., stations: {id: ...}}}`"
+            ": names shown in reports and charts of that language instead of `name`, "
+            "`description` and the stations' names."
+        ),
+    )
+
+    def translation(self, lang: str) -> Translation | None:
+        """The display texts given for ``lang``, or None."""
+        return next((tr for code, tr in self.translations.items() if code == lang), None)
+
+    def display_name(self, lang: str = "en") -> str:
+        """The scenario's name in ``lang``: its translation, else ``name``."""
+        tr = self.translation(lang)
+        return tr.name if tr is not None and tr.name else self.name
+
+    def display_description(self, lang: str = "en") -> str:
+        """The description in ``lang``: its translation, else ``description``."""
+        tr = self.translation(lang)
+        return tr.description if tr is not None and tr.description else self.description
+
+    def station_name(self, station_id: str, lang: str = "en") -> str:
+        """A station's display name in ``lang``: its translation, else its ``name``, else its id.
+
+        An id the scenario does not have is returned as it is.
+        """
+        tr = self.translation(lang)
+        if tr is not None and station_id in tr.stations:
+            return tr.stations[station_id]
+        for st in self.stations:
+            if st.id == station_id:
+                return st.name or st.id
+        return station_id
+
+    def station_names(self, lang: str = "en") -> dict[str, str]:
+        """Display name in ``lang`` per station id, in station order (:meth:`station_name`)."""
+        return {st.id: self.station_name(st.id, lang) for st in self.stations}
 
     @property
     def seconds_per_time_unit(self) -> float:
@@ -317,6 +376,7 @@ __all__ = [
     "Costs",
     "Defects",
     "Demand",
+    "Language",
     "Layout",
     "Operator",
     "Order",
@@ -326,4 +386,5 @@ __all__ = [
     "Scenario",
     "Setup",
     "Station",
+    "Translation",
 ]

@@ -35,6 +35,7 @@ from processfactory.scenario.model import (
     Scenario,
     Setup,
     Station,
+    Translation,
 )
 
 SECTIONS: list[type[BaseModel]] = [
@@ -51,6 +52,7 @@ SECTIONS: list[type[BaseModel]] = [
     Demand,
     Costs,
     RunControl,
+    Translation,
 ]
 
 DIST_EXAMPLES: dict[str, str] = {
