@@ -643,7 +643,11 @@ def _rounds_table(comparison: Any, lang: str = "en") -> Any:
     first = rounds[0].scenario
     table = Table(
         title=(
-            f"{comparison.title_in(lang)}: {len(rounds)} rounds, "
+            f"{comparison.title_in(lang)}: раундов {len(rounds)}, прогонов на раунд "
+            f"{comparison.replications}, seed {comparison.seed} (среднее ± полуширина 95 % "
+            "доверительного интервала, изменение к раунду 1)"
+            if lang == "ru"
+            else f"{comparison.title_in(lang)}: {len(rounds)} rounds, "
             f"{comparison.replications} replication(s) "
             f"each, seed {comparison.seed} (mean, ± half-width of the 95% CI, % change vs "
             "round 1)"
@@ -652,9 +656,11 @@ def _rounds_table(comparison: Any, lang: str = "en") -> Any:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    table.add_column("KPI (unit)", min_width=12)
+    table.add_column("Показатель (ед. изм.)" if lang == "ru" else "KPI (unit)", min_width=12)
     for rnd in rounds:
         table.add_column(rnd.name_in(lang), justify="right")
+    if lang == "ru":
+        from processfactory.reports.labels import kpi_label, kpi_unit
     keys: list[str] = []
     for rnd in rounds:
         keys += [k for k in _scalar_keys(rnd.result.kpi) if k not in keys]
@@ -662,7 +668,11 @@ def _rounds_table(comparison: Any, lang: str = "en") -> Any:
         k for k in keys if k not in _ROUNDS_HEADLINE
     ]
     for key in keys:
-        label, unit = _label_unit(key, first)
+        if lang == "ru":
+            label = kpi_label(key, "ru")
+            unit = kpi_unit(key, "ru", time_unit=first.time_unit, currency=first.costs.currency)
+        else:
+            label, unit = _label_unit(key, first)
         changes = comparison.percent_change(key)
         cells = [
             _round_cell(key, rnd.result.kpi.get(key), _fmt_change(changes[k]) if k else None)

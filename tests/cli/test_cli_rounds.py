@@ -218,8 +218,9 @@ def test_table_in_russian_names_the_factory_and_the_rounds_in_russian(runner: Cl
     result = _invoke(runner, *args, "--lang", "ru")
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "Офис госуслуг: 4 rounds" in out and "Public-service office" not in out
+    assert "Офис госуслуг: раундов 4" in out and "Public-service office" not in out
     assert "Раунд 4: офис одного окна" in out and "one-stop office" not in out
+    assert "Производительность труда" in out and "Labour productivity" not in out
     english = _invoke(runner, *args).stdout
     assert "Public-service office: 4 rounds" in english and "Round 4: one-stop office" in english
     assert "Раунд" not in english
