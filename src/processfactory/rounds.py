@@ -33,7 +33,7 @@ from __future__ import annotations
 import difflib
 import os
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -526,28 +526,6 @@ def load_factory(name_or_path: str | os.PathLike[str]) -> Factory:
     return Factory(name, scenario_or_none, plan_or_none, _notes(scenario_path.parent))
 
 
-def _with_demand_fulfilment(result: SimulationResult) -> SimulationResult:
-    """Add ``demand_fulfilment`` where the engine could not: a demand but no fixed duration.
-
-    The engine knows the units ordered for a run only from its orders or from demand × duration;
-    for a run that stops after a number of units, the units ordered in the observed window are
-    demand.units × window length ÷ demand.period.
-    """
-    demand = result.scenario.demand
-    if demand is None or not result.records or all("demand_fulfilment" in k for k in result.kpis):
-        return result
-    from processfactory.kpi.summary import summarize
-
-    kpis = []
-    for rec, k in zip(result.records, result.kpis, strict=True):
-        if "demand_fulfilment" not in k:
-            ordered = demand.units * (rec.window_end - rec.window_start) / demand.period
-            good = float(k["units_good"])
-            k = {**k, "demand_fulfilment": good / ordered if ordered > 0 else float("nan")}
-        kpis.append(k)
-    return replace(result, kpi=summarize(kpis), kpis=kpis)
-
-
 def _offset(progress: ProgressCallback, before: int, total: int) -> ProgressCallback:
     def callback(done: int, _total: int) -> None:
         progress(before + done, total)
@@ -593,7 +571,7 @@ def compare_rounds(
                 levers=new,
                 applied=list(applied),
                 scenario=scn,
-                result=_with_demand_fulfilment(result),
+                result=result,
                 translations=dict(rnd.translations),
             )
         )

@@ -345,7 +345,8 @@ def test_demand_fulfilment_is_added_for_runs_that_stop_after_a_number_of_units(
     folder = _factory(tmp_path / "units", plan="rounds:\n  - name: only\n", scenario=scenario)
     result = compare_rounds(folder, replications=3, workers=1).rounds[0].result
     for rec, kpis in zip(result.records, result.kpis, strict=True):
-        ordered = 20 * (rec.window_end - rec.window_start) / 600
+        ordered = round(20 * (rec.window_end - rec.window_start) / 600)  # units ordered in it
+        assert rec.context.demand_units == ordered
         assert kpis["demand_fulfilment"] == pytest.approx(kpis["units_good"] / ordered)
     mean = result.kpi["demand_fulfilment"]["mean"]
     assert math.isfinite(mean) and mean > 0

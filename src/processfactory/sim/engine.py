@@ -354,11 +354,17 @@ def _record(
             seconds_per_time_unit=scn.seconds_per_time_unit,
             round=round_number,
         )
+    window_start, window_end = float(fo[K.FO_WINDOW_START]), float(fo[K.FO_WINDOW_END])
     demand_units: int | None = None
     if scn.release.orders is not None:
         demand_units = sum(o.quantity for o in scn.release.orders)
-    elif scn.demand is not None and scn.run.duration is not None:
-        window = scn.run.duration - scn.run.warmup_time
+    elif scn.demand is not None:
+        # units ordered in the observed window: demand over the planned round, or over the window
+        # the run took when it stops after a number of units
+        if scn.run.duration is not None:
+            window = scn.run.duration - scn.run.warmup_time
+        else:
+            window = window_end - window_start
         demand_units = int(round(scn.demand.units * window / scn.demand.period))
     context = RunContext(
         scenario=scn.name,
@@ -376,8 +382,8 @@ def _record(
     )
     return RunRecord(
         context=context,
-        window_start=float(fo[K.FO_WINDOW_START]),
-        window_end=float(fo[K.FO_WINDOW_END]),
+        window_start=window_start,
+        window_end=window_end,
         units=units_df,
         stations=stations_df,
         operators=operators_df,
