@@ -659,8 +659,9 @@ def _rounds_table(comparison: Any, lang: str = "en") -> Any:
     table.add_column("Показатель (ед. изм.)" if lang == "ru" else "KPI (unit)", min_width=12)
     for rnd in rounds:
         table.add_column(rnd.name_in(lang), justify="right")
-    if lang == "ru":
-        from processfactory.reports.labels import kpi_label, kpi_unit
+    from processfactory.reports.labels import check_lang, kpi_label, kpi_unit
+
+    language = check_lang(lang)
     keys: list[str] = []
     for rnd in rounds:
         keys += [k for k in _scalar_keys(rnd.result.kpi) if k not in keys]
@@ -668,11 +669,8 @@ def _rounds_table(comparison: Any, lang: str = "en") -> Any:
         k for k in keys if k not in _ROUNDS_HEADLINE
     ]
     for key in keys:
-        if lang == "ru":
-            label = kpi_label(key, "ru")
-            unit = kpi_unit(key, "ru", time_unit=first.time_unit, currency=first.costs.currency)
-        else:
-            label, unit = _label_unit(key, first)
+        label = kpi_label(key, language)
+        unit = kpi_unit(key, language, time_unit=first.time_unit, currency=first.costs.currency)
         changes = comparison.percent_change(key)
         cells = [
             _round_cell(key, rnd.result.kpi.get(key), _fmt_change(changes[k]) if k else None)
