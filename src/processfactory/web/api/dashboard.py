@@ -15,11 +15,7 @@ from processfactory.web.api.errors import Forbidden
 from processfactory.web.api.factories import visible_factory
 from processfactory.web.api.schemas import Day, ObjectId, error_responses
 from processfactory.web.dashboard.figures import programme_figures
-from processfactory.web.registry.permissions import (
-    can_view_dashboard,
-    is_coordinator,
-    trainings_for,
-)
+from processfactory.web.registry.permissions import can_view_dashboard, visible_training_ids
 
 router = Router(tags=["dashboard"])
 
@@ -52,8 +48,8 @@ def get_dashboard(request: HttpRequest, filters: Query[DashboardFilters]) -> dic
     figures: dict[str, Any] = programme_figures(
         as_of=filters.as_of, factory_ids=factory_ids
     ).to_dict()
-    if not is_coordinator(user):
+    visible = visible_training_ids(user)
+    if visible is not None:
         # the per-training rows name trainings: only those the caller may see, as on /dashboard/
-        visible = set(trainings_for(user).values_list("pk", flat=True))
         figures["trainings"] = [t for t in figures["trainings"] if t["training_id"] in visible]
     return figures

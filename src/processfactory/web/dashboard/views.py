@@ -24,7 +24,7 @@ from processfactory.web.registry.permissions import (
     can_view_dashboard,
     is_coordinator,
     role_required,
-    trainings_for,
+    visible_training_ids,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -52,7 +52,7 @@ def _tables(
 ) -> list[tables.Table]:
     user = request.user
     own = [] if is_coordinator(user) else list(user.managed_factories.values_list("pk", flat=True))
-    visible = None if is_coordinator(user) else trainings_for(user).values_list("pk", flat=True)
+    visible = visible_training_ids(user)
     return [
         tables.people_table(figures),
         tables.enterprises_table(figures),

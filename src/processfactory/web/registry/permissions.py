@@ -168,6 +168,14 @@ def registrable_participants(user: Any) -> QuerySet[Participant]:
     ).distinct()
 
 
+def visible_training_ids(user: Any) -> set[int] | None:
+    """Ids of the trainings ``user`` may see, or None for all (the coordinator): what the
+    programme figures may name training by training."""
+    if is_coordinator(user):
+        return None
+    return set(trainings_for(user).values_list("pk", flat=True))
+
+
 def enterprises_for(user: Any) -> QuerySet[Enterprise]:
     if is_coordinator(user):
         return Enterprise.objects.all()
