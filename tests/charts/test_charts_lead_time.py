@@ -121,3 +121,13 @@ def test_no_units_out_is_a_clear_error() -> None:
         lead_time_histogram(empty)
     with pytest.raises(ChartError, match="at least 2 units"):
         lead_time_control_chart(empty)
+
+
+def test_equal_lead_times_up_to_rounding_noise_make_one_bar() -> None:
+    # deterministic times played live: 0.1 + 0.2 style noise, not a real spread
+    leads = [3.0, 3.0 + 4e-16, 3.0 - 4e-16, 3.0]
+    units = [unit_row(i, 0.1 * i, 0.1 * i + lt) for i, lt in enumerate(leads)]
+    bars = layer_values(lead_time_histogram(units_record(units, (0.0, 10.0))).to_dict(), "bars")
+    assert len(bars) == 1
+    assert bars[0]["count"] == 4
+    assert bars[0]["start"] < 3.0 < bars[0]["end"]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import json
+import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
@@ -31,6 +32,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from processfactory.web.api.site import api
+from processfactory.web.game import protocol as game_protocol
+from processfactory.web.game import services as game_services
+from processfactory.web.game.models import GameEvent, GameSession
 from processfactory.web.registry.models import (
     Certificate,
     Enterprise,
@@ -339,6 +343,54 @@ def the_loose_participant(w: World) -> dict[str, Any]:
     return {"participant_id": w.loose.pk}
 
 
+def game_of(w: World) -> GameSession:
+    """Factory A's live game, made on first use: created by trainer_a for training A (so
+    A's manager may run it too), round 1 played on the floor with one event and ended."""
+    game: GameSession | None = w.__dict__.get("game")
+    if game is None:
+        start = DAY_BEFORE
+        game = game_services.create_session(
+            w.users["trainer_a"],
+            title="Matrix game",
+            mode="floor",
+            round_minutes=30,
+            training=w.training_a,
+            factory="assembly",
+            language="en",
+        )
+        seat = game_services.join_session(
+            game.code, name="Olga", role="operator", stations=["kitting"]
+        )
+        played = game_services.start_round(game, now=start)
+        message = {"type": "event", "id": "matrix-1", "kind": "start", "station": "kitting"}
+        game_protocol.record_event(
+            game.code, seat.token, message, now=start + datetime.timedelta(seconds=10)
+        )
+        game_services.end_round(played, now=start + datetime.timedelta(seconds=120))
+        w.__dict__["game"] = game
+    return game
+
+
+def game_code(w: World) -> dict[str, Any]:
+    return {"code": game_of(w).code}
+
+
+def game_round(number: int, **more: Any) -> Callable[[World], dict[str, Any]]:
+    return lambda w: {"code": game_of(w).code, "number": number, **more}
+
+
+def game_event(w: World) -> dict[str, Any]:
+    game = game_of(w)
+    return {"code": game.code, "event_id": GameEvent.objects.get(session=game).pk}
+
+
+# the seat page without a seat in the browser's session: back to the join form
+TO_THE_JOIN_FORM = Outcome(
+    "302 → the join form",
+    lambda r: r.status_code == 302 and re.fullmatch(r"/play/[A-Z0-9]+/", r["Location"]) is not None,
+)
+
+
 TRAINING_A = pk_of("training_a")
 HELD_A = pk_of("held_a")
 
@@ -416,6 +468,28 @@ ROUTES: list[Route] = [
     # the dashboard
     *page("dashboard:index", DASHBOARD),
     *page("dashboard:export", DASHBOARD),
+    # the live game: the trainer's pages (a session of training A, created by trainer_a)
+    *page("game:session_list", WITH_A_ROLE),
+    *page("game:session_create", WITH_A_ROLE, post=True),
+    *page("game:session_control", SEES_A, kwargs=game_code),
+    *action("game:start_round", SEES_A, kwargs=game_code),
+    *action("game:pause_round", SEES_A, kwargs=game_code),
+    *action("game:resume_round", SEES_A, kwargs=game_code),
+    *action("game:end_round", SEES_A, kwargs=game_code),
+    *action("game:round_levers", SEES_A, kwargs=game_round(2)),
+    *action("game:round_predict", SEES_A, kwargs=game_round(2)),
+    *action("game:void_event", SEES_A, kwargs=game_event),
+    *page("game:board", SEES_A, kwargs=game_code),
+    *page("game:debrief", SEES_A, kwargs=game_code),
+    *page("game:debrief_html", SEES_A, kwargs=game_code),
+    *page("game:debrief_xlsx", SEES_A, kwargs=game_code),
+    *page("game:round_events", SEES_A, kwargs=game_round(1, fmt="csv")),
+    *page("game:round_replay", SEES_A, kwargs=game_round(1)),
+    *action("game:fill_attendance", SEES_A, kwargs=game_code),
+    # the live game: the participants' pages, no login
+    *page("play:enter", EVERYONE),
+    *page("play:join", EVERYONE, kwargs=game_code, post=True),
+    *page("play:seat", EVERYONE, kwargs=game_code, ok=TO_THE_JOIN_FORM),
     # the API (bearer tokens); out of scope is 404, not allowed at all is 403
     *api_route("api:openapi-json", "GET", EVERYONE, special={}),  # the schema: no data
     *api_route(  # no docs page

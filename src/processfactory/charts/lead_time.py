@@ -75,6 +75,11 @@ def control_limits(values: Sequence[float] | np.ndarray) -> dict[str, float]:
 
 def _bin_edges(values: np.ndarray, bins: int | Sequence[float] | None) -> np.ndarray:
     if bins is None:
+        spread = float(np.ptp(values))
+        if spread <= 1e-9 * max(1.0, float(np.abs(values).max())):
+            # equal lead times up to rounding noise (deterministic times): one bar; numpy's
+            # "auto" would ask for billions of bins of the noise's width
+            return np.histogram_bin_edges(values, bins=1)
         edges = np.histogram_bin_edges(values, bins="auto")
         if edges.size - 1 > MAX_BINS:
             edges = np.histogram_bin_edges(values, bins=MAX_BINS)

@@ -172,6 +172,8 @@ def _without_rework(closed: pl.DataFrame, live: pl.DataFrame) -> pl.DataFrame:
             right_on="start",
             by=[CASE, "station"],
             strategy="forward",
+            # both sides are sorted as a whole, hence within every (case, station) group
+            check_sortedness=False,
         )
         .drop_nulls("start")
         .select(CASE, "station", "start")

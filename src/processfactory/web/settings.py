@@ -8,6 +8,7 @@
 - ``PF_NODE_MODULES``: where the npm packages (htmx, vega, vega-lite, vega-embed) are installed;
   default the repository's ``node_modules``. They are served as the app's own static files under
   ``vendor/…``, never from a CDN.
+- ``PF_REDIS_URL``: the Redis channel layer of the live game (default: in-memory, one process).
 - ``PF_STATIC_ROOT``: ``collectstatic`` target (default ``staticfiles`` in the current directory).
 """
 
@@ -48,6 +49,8 @@ ALLOWED_HOSTS = _list("PF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = _list("PF_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # Daphne's runserver serves HTTP and the live game's websockets (ASGI)
+    "daphne",
     # first, so that its templates (base.html, 403.html, registration/, admin overrides) win
     "processfactory.web.apps.WebConfig",
     "django.contrib.admin",
@@ -60,6 +63,8 @@ INSTALLED_APPS = [
     "processfactory.web.dashboard",
     "processfactory.web.trainings",
     "processfactory.web.api",
+    "processfactory.web.game",
+    "channels",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +81,19 @@ MIDDLEWARE = [
 ROOT_URLCONF = "processfactory.web.urls"
 WSGI_APPLICATION = "processfactory.web.wsgi.application"
 ASGI_APPLICATION = "processfactory.web.asgi.application"
+
+# Channel layer of the live game: in-memory in one process (default), Redis in production
+# (``PF_REDIS_URL=redis://host:6379/0``) so several server processes share the groups.
+REDIS_URL = os.environ.get("PF_REDIS_URL", "").strip()
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 TEMPLATES = [
     {

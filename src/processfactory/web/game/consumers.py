@@ -1,0 +1,260 @@
+"""The live game's websockets (docs/live-game.md, *The websocket protocol*).
+
+- :class:`SeatConsumer` — ``ws/game/<CODE>/seat/?token=…``: a participant's phone. It sends
+  events and gets ``ack``/``refused`` replies and ``state`` messages (its seat view).
+- :class:`BoardConsumer` — ``ws/game/<CODE>/board/``: the projector board and the trainer's
+  page, for a logged-in user who may run the session; gets ``board`` messages.
+
+Both push their message at most twice a second while a round is running, and at once when the
+session's group (``game.<CODE>``) gets ``game.changed`` (a round started, paused, resumed or
+ended, an event voided: ``services.notify``). A message that is not JSON, or not a message of
+the protocol, gets ``refused`` with ``bad_message``; nothing a client sends raises to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import math
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from processfactory.web.game import protocol, services
+from processfactory.web.game.models import GameRound, GameSession, Seat
+
+log = logging.getLogger(__name__)
+
+CLOSE_FORBIDDEN = 4403
+"""Close code for an unknown seat token or a user who may not watch the board."""
+CLOSE_SERVER_ERROR = 1011
+TICK_SECONDS = 0.5
+"""How often a running round's views are pushed (at most twice a second)."""
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe data: non-finite floats become None (browsers reject NaN)."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _language(code: str) -> str:
+    session = GameSession.objects.filter(code=code).only("language").first()
+    return session.language if session is not None else settings.LANGUAGE_CODE
+
+
+def _refusal(code: str, refusal: str) -> dict[str, Any]:
+    with translation.override(_language(code)):
+        if refusal == "forbidden":
+            return protocol.refused(
+                None, refusal, _("You may not watch the board of this game session.")
+            )
+        return protocol.refused(None, refusal, protocol.refusal_message(refusal))
+
+
+def _expire(session: GameSession) -> None:
+    services.expire_round(services.current_round(session))
+
+
+class _GameConsumer(AsyncWebsocketConsumer):
+    """What both endpoints share: the group, the ticker, JSON replies."""
+
+    code: str = ""
+    running: bool = False
+    _ticker: asyncio.Task[None] | None = None
+    _in_group: bool = False
+
+    async def send_json(self, content: dict[str, Any]) -> None:
+        await self.send(text_data=json.dumps(_plain(content), ensure_ascii=False))
+
+    async def _join_group(self) -> None:
+        await self.channel_layer.group_add(services.group_name(self.code), self.channel_name)
+        self._in_group = True
+
+    def _start_ticker(self) -> None:
+        self._ticker = asyncio.ensure_future(self._tick())
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(TICK_SECONDS)
+            if self.running:
+                await self.push()
+
+    async def push(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    async def game_changed(self, event: dict[str, Any]) -> None:
+        """``game.changed`` from the session's group: push at once."""
+        await self.push()
+
+    async def refuse(self, refusal: str) -> None:
+        reply = await database_sync_to_async(_refusal)(self.code, refusal)
+        await self.send_json(reply)
+
+    async def disconnect(self, code: int) -> None:
+        if self._ticker is not None:
+            self._ticker.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._ticker
+            self._ticker = None
+        if self._in_group:
+            await self.channel_layer.group_discard(
+                services.group_name(self.code), self.channel_name
+            )
+            self._in_group = False
+
+    @staticmethod
+    def _decoded(text_data: str | None) -> Any:
+        if text_data is None:
+            return None
+        try:
+            return json.loads(text_data)
+        except ValueError:
+            return None
+
+
+# ---------------------------------------------------------------------------------------------
+# A participant's phone
+
+
+def _seat(code: str, token: str) -> Seat | None:
+    if not token:
+        return None
+    return (
+        Seat.objects.select_related("session")
+        .filter(session__code=code, token=token, revoked=False)
+        .first()
+    )
+
+
+def _seat_state(seat_id: int) -> dict[str, Any] | None:
+    """The seat's view (None when the seat was removed); ends an expired round first."""
+    seat = Seat.objects.select_related("session").filter(pk=seat_id, revoked=False).first()
+    if seat is None:
+        return None
+    _expire(seat.session)
+    return protocol.seat_view(seat)
+
+
+class SeatConsumer(_GameConsumer):
+    token: str = ""
+    seat_id: int | None = None
+
+    async def connect(self) -> None:
+        self.code = str(self.scope["url_route"]["kwargs"]["code"]).upper()
+        query = parse_qs(self.scope.get("query_string", b"").decode("latin-1"))
+        self.token = (query.get("token") or [""])[0]
+        await self.accept()
+        seat = await database_sync_to_async(_seat)(self.code, self.token)
+        if seat is None:
+            await self.refuse("not_in_session")
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        self.seat_id = seat.pk
+        await self._join_group()
+        await self.push()
+        self._start_ticker()
+
+    async def push(self) -> None:
+        if self.seat_id is None:
+            return
+        try:
+            view = await database_sync_to_async(_seat_state)(self.seat_id)
+        except Exception:
+            log.exception("game %s: the seat view failed", self.code)
+            return
+        if view is None:
+            self.seat_id = None
+            self.running = False
+            await self.refuse("not_in_session")
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        round_info = view.get("round") or {}
+        self.running = round_info.get("status") == GameRound.Status.RUNNING
+        await self.send_json(view)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        message = self._decoded(text_data)
+        if not isinstance(message, dict):
+            await self.send_json(await database_sync_to_async(_refusal)(self.code, "bad_message"))
+            return
+        if message.get("type") == "refresh":
+            await self.push()
+            return
+        try:
+            reply = await database_sync_to_async(protocol.record_event)(
+                self.code, self.token, message
+            )
+        except Exception:
+            # not stored, not answered: the phone keeps the event and resends it on reconnect
+            log.exception("game %s: an event could not be recorded", self.code)
+            await self.close(code=CLOSE_SERVER_ERROR)
+            return
+        await self.send_json(reply)
+        if reply["type"] == "ack" and not reply["duplicate"]:
+            await self.push()
+        elif reply["type"] == "refused" and reply["code"] == "not_in_session":
+            self.seat_id = None
+            await self.close(code=CLOSE_FORBIDDEN)
+
+
+# ---------------------------------------------------------------------------------------------
+# The board
+
+
+def _may_watch(user: Any, code: str) -> bool:
+    session = GameSession.objects.filter(code=code).first()
+    return session is not None and services.can_run_session(user, session)
+
+
+def _board(code: str) -> dict[str, Any]:
+    session = GameSession.objects.get(code=code)
+    _expire(session)
+    return protocol.board_snapshot(session)
+
+
+class BoardConsumer(_GameConsumer):
+    async def connect(self) -> None:
+        self.code = str(self.scope["url_route"]["kwargs"]["code"]).upper()
+        user = self.scope.get("user")
+        await self.accept()
+        allowed = await database_sync_to_async(_may_watch)(user, self.code)
+        if not allowed:
+            await self.refuse("forbidden")
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        await self._join_group()
+        await self.push()
+        self._start_ticker()
+
+    async def push(self) -> None:
+        try:
+            board = await database_sync_to_async(_board)(self.code)
+        except Exception:
+            log.exception("game %s: the board failed", self.code)
+            return
+        round_info = board.get("round") or {}
+        self.running = round_info.get("status") == GameRound.Status.RUNNING
+        await self.send_json(board)
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        message = self._decoded(text_data)
+        if isinstance(message, dict) and message.get("type") == "refresh":
+            await self.push()
+            return
+        await self.refuse("bad_message")
+
+
+__all__ = ["BoardConsumer", "SeatConsumer"]

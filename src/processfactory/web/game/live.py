@@ -1,0 +1,241 @@
+"""The process's cache of the rounds' lines: ``{round id: line, last stored event id}``.
+
+A round's line (:class:`processfactory.sim.live.LiveLine`) is rebuilt by replaying the round's
+stored, non-voided events (``LiveLine.replay``), then kept here and caught up from the database
+(events with a larger id) before every use, so several server processes agree and a restart
+loses nothing (``clear()`` is that restart in the tests).
+
+Two lines are kept per round:
+
+- the *committed* line, which holds exactly the stored events: ``services.record_event``
+  applies a new event to it (under :data:`lock`) and :func:`committed` records the event's id;
+- a *view*, a copy of the committed line advanced to the clock the board or a phone shows
+  (online mode: the computer's moves between events). Advancing the committed line itself for
+  a view would make it depend on when someone looked at it; the copy is made again only after
+  a new event.
+
+A voided event (also voided by another process) makes the round's line be rebuilt. Planned
+rounds are not cached: their scenario may still change.
+"""
+
+from __future__ import annotations
+
+import copy
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, TypeVar
+
+from processfactory.eventlog.schema import DEFAULT_BASE_TIME
+from processfactory.sim.live import Action, LiveError, LiveLine
+from processfactory.web.game.models import GameEvent, GameRound, GameSession, Seat
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+lock = threading.RLock()
+"""Held while a line is caught up, read or changed (one per process: lines are cheap to use)."""
+
+
+@dataclass
+class _Entry:
+    line: LiveLine
+    last_event_id: int
+    voided: int
+    """How many of the round's events were voided when the line was built."""
+    view: LiveLine | None = None
+    view_event_id: int = -1
+
+
+_cache: dict[int, _Entry] = {}
+
+
+def action_of(event: GameEvent) -> Action:
+    """The line's action of a stored event (its client id as the source, the seat's name)."""
+    seat_name = event.seat.name if event.seat_id is not None else None
+    return Action(
+        kind=event.kind,
+        station=event.station,
+        t=float(event.t),
+        quantity=int(event.quantity),
+        source=event.client_id,
+        actor=seat_name,
+    )
+
+
+def operator_stations(session: GameSession) -> list[str]:
+    """Stations owned by the session's operator seats that are not revoked, sorted."""
+    owned: set[str] = set()
+    seats = session.seats.filter(role=Seat.Role.OPERATOR, revoked=False)
+    for stations in seats.values_list("stations", flat=True):
+        owned.update(str(s) for s in stations or [])
+    return sorted(owned)
+
+
+def human_stations(rnd: GameRound) -> tuple[str, ...]:
+    """Stations played by people in the round: all of them on the floor; online, those frozen
+    when the round started (before it starts: those the operator seats own now)."""
+    from processfactory.web.game.services import round_scenario
+
+    session = rnd.session
+    ids = [st.id for st in round_scenario(rnd).stations]
+    if session.mode == GameSession.Mode.FLOOR:
+        return tuple(ids)
+    owned = (
+        set(rnd.human_stations)
+        if rnd.status != GameRound.Status.PLANNED
+        else set(operator_stations(session))
+    )
+    return tuple(s for s in ids if s in owned)
+
+
+def base_time(rnd: GameRound) -> datetime:
+    """The wall time of the round clock's 0 in the event log: when the round started."""
+    return rnd.started_at or DEFAULT_BASE_TIME
+
+
+def _events(rnd: GameRound, after: int = 0) -> list[GameEvent]:
+    return list(
+        GameEvent.objects.filter(round_id=rnd.pk, voided_at__isnull=True, id__gt=after)
+        .select_related("seat")
+        .order_by("id")
+    )
+
+
+def _voided_count(rnd: GameRound) -> int:
+    return int(GameEvent.objects.filter(round_id=rnd.pk, voided_at__isnull=False).count())
+
+
+def _line_options(rnd: GameRound) -> dict[str, Any]:
+    """How a round's line is made (everything but the scenario and the events)."""
+    from processfactory.web.game.services import round_length
+
+    session = rnd.session
+    return {
+        "mode": session.mode,
+        "human_stations": human_stations(rnd),
+        "seed": session.seed + rnd.number,
+        "round_number": rnd.number,
+        "duration": round_length(rnd),
+        "base_time": base_time(rnd),
+    }
+
+
+def new_line(rnd: GameRound) -> LiveLine:
+    """An empty line of the round, made as ``build`` makes it before replaying its events."""
+    from processfactory.web.game.services import round_scenario
+
+    return LiveLine(round_scenario(rnd), **_line_options(rnd))
+
+
+def build(rnd: GameRound, *, until: float | None = None) -> tuple[LiveLine, int]:
+    """A fresh line of the round replayed from its stored non-voided events, and the last
+    event's id (0 without events). Not cached."""
+    from processfactory.web.game.services import round_scenario
+
+    events = _events(rnd)
+    line, skipped = LiveLine.replay(
+        round_scenario(rnd), [action_of(ev) for ev in events], until=until, **_line_options(rnd)
+    )
+    for action, err in skipped:
+        log.warning(
+            "round %s: stored event %s (%s at %s) skipped in the replay: %s",
+            rnd.pk,
+            action.source,
+            action.kind,
+            action.station,
+            err,
+        )
+    return line, (events[-1].pk if events else 0)
+
+
+def _caught_up(rnd: GameRound) -> _Entry:
+    """The round's cache entry, built or caught up from the database. Call with ``lock`` held."""
+    entry = _cache.get(rnd.pk)
+    if entry is not None and _voided_count(rnd) != entry.voided:
+        entry = None  # an event was voided (maybe by another process): replay without it
+    if entry is None:
+        voided = _voided_count(rnd)
+        line, last = build(rnd)
+        entry = _Entry(line, last, voided)
+        _cache[rnd.pk] = entry
+        return entry
+    for event in _events(rnd, entry.last_event_id):
+        try:
+            entry.line.apply(action_of(event))
+        except LiveError as err:
+            log.warning("round %s: stored event %s skipped: %s", rnd.pk, event.client_id, err)
+        entry.last_event_id = event.pk
+    return entry
+
+
+def get_line(rnd: GameRound) -> LiveLine:
+    """The round's committed line (its stored events, caught up from the database).
+
+    Hold :data:`lock` while using it when another thread may change it. A planned round gets a
+    fresh line that is not cached.
+    """
+    if rnd.status == GameRound.Status.PLANNED:
+        return build(rnd)[0]
+    with lock:
+        return _caught_up(rnd).line
+
+
+def committed(rnd: GameRound, event_id: int) -> None:
+    """Record that ``event_id`` was applied to the round's committed line (by record_event)."""
+    with lock:
+        entry = _cache.get(rnd.pk)
+        if entry is not None:
+            entry.last_event_id = max(entry.last_event_id, event_id)
+
+
+def read(rnd: GameRound, t: float | None, reader: Callable[[LiveLine], T]) -> T:
+    """``reader(line)`` on the round's line advanced to ``t`` (a view; the committed line
+    stays at its last event). ``t=None`` or a ``t`` not after the line's time reads the line as
+    it is."""
+    if rnd.status == GameRound.Status.PLANNED:
+        line = build(rnd)[0]
+        if t is not None and t > line.time:
+            line.advance(t)
+        return reader(line)
+    with lock:
+        entry = _caught_up(rnd)
+        if t is None or t <= entry.line.time:
+            return reader(entry.line)
+        view = entry.view
+        if view is None or entry.view_event_id != entry.last_event_id or view.time > t:
+            view = copy.deepcopy(entry.line)
+            entry.view, entry.view_event_id = view, entry.last_event_id
+        if t > view.time:
+            view.advance(t)
+        return reader(view)
+
+
+def drop(round_id: int) -> None:
+    """Forget a round's line: it is replayed from the database when next used."""
+    with lock:
+        _cache.pop(round_id, None)
+
+
+def clear() -> None:
+    """Forget every line (what a server restart does)."""
+    with lock:
+        _cache.clear()
+
+
+__all__ = [
+    "action_of",
+    "base_time",
+    "build",
+    "clear",
+    "committed",
+    "drop",
+    "get_line",
+    "human_stations",
+    "lock",
+    "operator_stations",
+    "read",
+]

@@ -1,0 +1,452 @@
+"""The websocket protocol of the live game: events in, acknowledgements and refusals out, and
+what the phones and the board are shown (``docs/live-game.md``).
+
+:func:`record_event` validates a tap against the round's line replayed from the database and
+stores it in the same transaction before it is acknowledged; a repeated id is acknowledged again
+and stored once. :func:`seat_view` and :func:`board_snapshot` are the pushed messages.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from processfactory.scenario.model import Scenario
+from processfactory.sim.live import Action, LiveError, LiveLine
+from processfactory.web.game import live
+from processfactory.web.game.models import GameEvent, GameRound, GameSession, Seat
+from processfactory.web.game.services import (
+    GameError,
+    can_run_session,
+    current_round,
+    expire_round,
+    locked_round,
+    notify,
+    round_clock,
+    round_length,
+    round_scenario,
+    round_station_ids,
+    session_by_code,
+    session_scenario,
+    shown_round,
+    station_label,
+)
+
+log = logging.getLogger(__name__)
+
+BOARD_ROLES = (Seat.Role.SUPERVISOR, Seat.Role.CUSTOMER)
+"""Roles whose phone shows the board."""
+ALL_STATION_ROLES = (Seat.Role.TIMEKEEPER, Seat.Role.LOGISTICS, Seat.Role.QUALITY)
+"""Roles whose phone shows every station."""
+ROLE_KINDS: dict[str, frozenset[str] | None] = {
+    "operator": None,  # any kind, at the stations they took
+    "logistics": frozenset({"move"}),
+    "quality": frozenset({"defect"}),
+    "timekeeper": frozenset({"start", "done", "defect", "move", "down", "up"}),
+    "supervisor": frozenset(),
+    "customer": frozenset(),
+}
+"""What each role may record (docs/live-game.md, *Roles*); operators only at their stations."""
+
+MAX_QUANTITY = 10_000
+
+# ---------------------------------------------------------------------------------------------
+# Events
+
+
+@dataclass(frozen=True)
+class _EventMessage:
+    id: str
+    kind: str
+    station: str
+    quantity: int
+    tapped_at: float | None
+    sent_at: float | None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _decoded(message: Any) -> Any:
+    if isinstance(message, bytes | bytearray):
+        try:
+            message = message.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if isinstance(message, str):
+        try:
+            return json.loads(message)
+        except ValueError:
+            return None
+    return message
+
+
+def _message_id(message: Any) -> str | None:
+    if isinstance(message, Mapping):
+        value = message.get("id")
+        if isinstance(value, str) and 0 < len(value) <= 64:
+            return value
+    return None
+
+
+def _event_message(message: Any) -> _EventMessage | None:
+    """The event of a client message, or None when it is not a well-formed event."""
+    if not isinstance(message, Mapping) or message.get("type") != "event":
+        return None
+    client_id = _message_id(message)
+    kind, station = message.get("kind"), message.get("station")
+    quantity = message.get("quantity", 1)
+    if client_id is None or not client_id.strip():
+        return None
+    if kind not in GameEvent.Kind.values:
+        return None
+    if not isinstance(station, str) or not 0 < len(station) <= 64:
+        return None
+    if isinstance(quantity, bool) or not isinstance(quantity, int):
+        return None
+    if not 1 <= quantity <= MAX_QUANTITY:
+        return None
+    times = []
+    for key in ("tapped_at", "sent_at"):
+        raw = message.get(key)
+        if raw is not None and _number(raw) is None:
+            return None
+        times.append(_number(raw))
+    return _EventMessage(client_id, str(kind), station, quantity, times[0], times[1])
+
+
+def refused(client_id: str | None, code: str, message: str) -> dict[str, Any]:
+    """A protocol refusal (never stored)."""
+    return {"type": "refused", "id": client_id, "code": code, "message": message}
+
+
+def _ack(event: GameEvent, *, duplicate: bool) -> dict[str, Any]:
+    return {
+        "type": "ack",
+        "id": event.client_id,
+        "seq": event.pk,
+        "duplicate": duplicate,
+        "t": float(event.t),
+    }
+
+
+def refusal_message(code: str, station: str = "") -> str:
+    """The translated sentence of a refusal code (in the active language)."""
+    messages: dict[str, Callable[[], str]] = {
+        "bad_message": lambda: _("The message could not be read."),
+        "not_in_session": lambda: _(
+            "This device is not (or no longer) in the game session: join again with the code."
+        ),
+        "round_not_running": lambda: _("The round is not running."),
+        "station_not_owned": lambda: _("Your role may not record this at %(station)s."),
+        "unknown_station": lambda: _("There is no station “%(station)s” in this round."),
+        "no_unit": lambda: _("No unit is waiting at %(station)s."),
+        "busy": lambda: _("Every place at %(station)s is busy: finish a unit first."),
+        "nothing_done": lambda: _("%(station)s has no unit for this: none in process or done."),
+        "buffer_full": lambda: _("No room: the queue the unit goes to is full (%(station)s)."),
+        "no_card": lambda: _("No free kanban card at %(station)s."),
+        "down": lambda: _("%(station)s is stopped (andon)."),
+        "automatic": lambda: _("In the online game this happens by itself at %(station)s."),
+        "bad_action": lambda: _("This action is not possible at %(station)s."),
+    }
+    text = messages.get(code, messages["bad_action"])()
+    return text % {"station": station} if "%(station)s" in text else text
+
+
+def _refused(client_id: str | None, code: str, station: str = "") -> dict[str, Any]:
+    return refused(client_id, code, refusal_message(code, station))
+
+
+def _may_record(seat: Seat, kind: str, station: str) -> bool:
+    if seat.role == Seat.Role.OPERATOR:
+        return station in (seat.stations or [])
+    kinds = ROLE_KINDS.get(seat.role) or frozenset()
+    return kind in kinds
+
+
+def _event_time(rnd: GameRound, line: LiveLine, message: _EventMessage, now: datetime) -> float:
+    """The event's time on the round clock (docs/live-game.md, *The round clock*)."""
+    clock = round_clock(rnd, now)
+    if rnd.session.mode == GameSession.Mode.ONLINE:
+        return max(clock, float(line.time))
+    if message.tapped_at is None or message.sent_at is None:
+        return clock
+    delay = max(0.0, (message.sent_at - message.tapped_at) / 1000.0)
+    tapped = now - timedelta(seconds=delay)
+    return min(clock, max(0.0, round_clock(rnd, tapped)))
+
+
+def record_event(
+    code: str, token: str, message: Any, now: datetime | None = None
+) -> dict[str, Any]:
+    """Validate and store one event sent by a seat; the protocol's reply (``ack``/``refused``).
+
+    ``message`` is the client's JSON text or its decoded object. The event is validated
+    against the round's line caught up from the database, inside the transaction that stores
+    it, so an acknowledged event is stored and valid. A client id already stored in the session
+    is acknowledged again (``duplicate``) and not stored twice.
+    """
+    now = now or timezone.now()
+    session = session_by_code(code)
+    language = session.language if session is not None else settings.LANGUAGE_CODE
+    with translation.override(language):
+        decoded = _decoded(message)
+        parsed = _event_message(decoded)
+        if parsed is None:
+            return _refused(_message_id(decoded), "bad_message")
+        seat = (
+            Seat.objects.filter(session=session, token=token or "", revoked=False)
+            .select_related("session")
+            .first()
+            if session is not None and token
+            else None
+        )
+        if seat is None or session is None:
+            return _refused(parsed.id, "not_in_session")
+        stored = GameEvent.objects.filter(session=session, client_id=parsed.id).first()
+        if stored is not None:
+            return _ack(stored, duplicate=True)
+        return _record(session, seat, parsed, now)
+
+
+def _record(
+    session: GameSession, seat: Seat, message: _EventMessage, now: datetime
+) -> dict[str, Any]:
+    rnd = current_round(session)
+    if rnd is not None:
+        expire_round(rnd, now)
+    if rnd is None or rnd.status != GameRound.Status.RUNNING:
+        return _refused(message.id, "round_not_running")
+    scenario = round_scenario(rnd)
+    if not any(st.id == message.station for st in scenario.stations):
+        return _refused(message.id, "unknown_station", message.station)
+    label = station_label(scenario, message.station)
+    if not _may_record(seat, message.kind, message.station):
+        return _refused(message.id, "station_not_owned", label)
+    try:
+        with transaction.atomic():
+            locked = locked_round(rnd)
+            if locked.status != GameRound.Status.RUNNING:
+                return _refused(message.id, "round_not_running")
+            stored = GameEvent.objects.filter(session=session, client_id=message.id).first()
+            if stored is not None:  # stored by another connection since the first look
+                return _ack(stored, duplicate=True)
+            with live.lock:
+                line = live.get_line(locked)
+                action = Action(
+                    kind=message.kind,
+                    station=message.station,
+                    t=_event_time(locked, line, message, now),
+                    quantity=message.quantity,
+                    source=message.id,
+                    actor=seat.name,
+                )
+                try:
+                    result = line.apply(action)
+                except LiveError as err:
+                    return _refused(message.id, err.code, label)
+                try:
+                    event = GameEvent.objects.create(
+                        session=session,
+                        round=locked,
+                        client_id=message.id,
+                        seat=seat,
+                        kind=message.kind,
+                        station=message.station,
+                        quantity=message.quantity,
+                        t=float(result.t),
+                        units=[int(u) for u in result.units],
+                        payload=_payload(message, result.duration),
+                        recorded_at=now,
+                    )
+                except BaseException:
+                    live.drop(locked.pk)  # the line holds an event that was not stored
+                    raise
+                live.committed(locked, event.pk)
+            Seat.objects.filter(pk=seat.pk).update(last_seen=now)
+    except IntegrityError:
+        # the same id stored meanwhile by another connection (a resend racing the first send)
+        live.drop(rnd.pk)
+        stored = GameEvent.objects.filter(session=session, client_id=message.id).first()
+        if stored is None:
+            raise
+        return _ack(stored, duplicate=True)
+    except BaseException:
+        live.drop(rnd.pk)
+        raise
+    return _ack(event, duplicate=False)
+
+
+def _payload(message: _EventMessage, duration: float | None) -> dict[str, Any]:
+    payload: dict[str, Any] = {}
+    if message.tapped_at is not None:
+        payload["tapped_at"] = message.tapped_at
+    if message.sent_at is not None:
+        payload["sent_at"] = message.sent_at
+    if duration is not None:
+        payload["duration"] = float(duration)
+    return payload
+
+
+def void_event(event: GameEvent, user: Any, reason: str) -> GameEvent:
+    """Void a wrong event: it stays in the log (who, when, why) and leaves the round's line."""
+    session = event.session
+    with translation.override(session.language):
+        if not can_run_session(user, session):
+            raise GameError("forbidden", _("You may not run this game session."))
+        reason = (reason or "").strip()
+        if not reason:
+            raise GameError("no_reason", _("Say why the event is voided."))
+        with transaction.atomic():
+            locked_round(event.round)
+            locked = GameEvent.objects.select_for_update().get(pk=event.pk)
+            if locked.voided_at is not None:
+                raise GameError("already_voided", _("This event has already been voided."))
+            locked.voided_at = timezone.now()
+            locked.voided_by = user
+            locked.void_reason = reason[:200]
+            locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+            transaction.on_commit(functools.partial(notify, session))
+    live.drop(event.round_id)
+    event.refresh_from_db()
+    return event
+
+
+# ---------------------------------------------------------------------------------------------
+# What the phones and the board show
+
+
+def round_line(rnd: GameRound) -> LiveLine:
+    """The round's line: its stored non-voided events (cached, caught up from the database)."""
+    return live.get_line(rnd)
+
+
+def _shown_time(rnd: GameRound, now: datetime | None) -> float | None:
+    """The clock a view of the round shows (None before it started)."""
+    if rnd.status == GameRound.Status.PLANNED:
+        return None
+    return round_clock(rnd, now)
+
+
+def round_info(rnd: GameRound | None, now: datetime | None = None) -> dict[str, Any] | None:
+    """``{number, name, status, clock, length, time_unit, mode}`` of a round (None: none)."""
+    if rnd is None:
+        return None
+    session = rnd.session
+    return {
+        "number": rnd.number,
+        "name": rnd.name,
+        "status": rnd.status,
+        "clock": round_clock(rnd, now),
+        "length": round_length(rnd),
+        "time_unit": session_scenario(session).time_unit,
+        "mode": session.mode,
+    }
+
+
+def _named_stations(scenario: Scenario, items: list[dict[str, Any]], lang: str) -> None:
+    for item in items:
+        sid = item.get("id")
+        if isinstance(sid, str) and any(st.id == sid for st in scenario.stations):
+            item["name"] = scenario.station_name(sid, lang)
+
+
+def _snapshot(line: LiveLine, scenario: Scenario, lang: str) -> dict[str, Any]:
+    snap = dict(line.snapshot())
+    stations = [dict(s) for s in snap.get("stations", [])]
+    _named_stations(scenario, stations, lang)
+    snap["stations"] = stations
+    return snap
+
+
+def seat_stations(seat: Seat, rnd: GameRound) -> list[str]:
+    """The stations a seat's phone shows in the round."""
+    ids = round_station_ids(rnd)
+    if seat.role == Seat.Role.OPERATOR:
+        return [s for s in seat.stations or [] if s in ids]
+    if seat.role in ALL_STATION_ROLES:
+        return ids
+    return []
+
+
+def seat_view(seat: Seat, now: datetime | None = None) -> dict[str, Any]:
+    """The ``state`` message of a seat's phone: the round, the seat's stations
+    (``LiveLine.station_view``), and the board for the supervisor and the customer."""
+    session = seat.session
+    rnd = shown_round(session)
+    lang = session.language
+    view: dict[str, Any] = {
+        "type": "state",
+        "round": None,
+        "role": seat.role,
+        "name": seat.name,
+        "stations": [],
+        "board": None,
+    }
+    if rnd is None:
+        return view
+    scenario = round_scenario(rnd)
+    stations = seat_stations(seat, rnd)
+    wants_board = seat.role in BOARD_ROLES
+
+    def reader(line: LiveLine) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        views = [dict(line.station_view(s)) for s in stations]
+        _named_stations(scenario, views, lang)
+        return views, (_snapshot(line, scenario, lang) if wants_board else None)
+
+    views, board = live.read(rnd, _shown_time(rnd, now), reader)
+    view.update(round=round_info(rnd, now), stations=views, board=board)
+    return view
+
+
+def board_snapshot(session: GameSession, now: datetime | None = None) -> dict[str, Any]:
+    """The ``board`` message: the round shown (being played, else the last ended one, else the
+    first planned one), the line's snapshot, how many seats joined, the join code."""
+    rnd = shown_round(session)
+    snapshot = None
+    if rnd is not None:
+        scenario = round_scenario(rnd)
+        snapshot = live.read(
+            rnd,
+            _shown_time(rnd, now),
+            lambda line: _snapshot(line, scenario, session.language),
+        )
+    return {
+        "type": "board",
+        "round": round_info(rnd, now),
+        "snapshot": snapshot,
+        "seats": session.seats.filter(revoked=False).count(),
+        "code": session.code,
+    }
+
+
+__all__ = [
+    "ALL_STATION_ROLES",
+    "BOARD_ROLES",
+    "MAX_QUANTITY",
+    "ROLE_KINDS",
+    "board_snapshot",
+    "record_event",
+    "refusal_message",
+    "refused",
+    "round_info",
+    "round_line",
+    "seat_stations",
+    "seat_view",
+    "void_event",
+]
