@@ -56,9 +56,11 @@ test-web: $(TEST_STAMP) $(NODE_STAMP)
 	$(PY) manage.py compiletranslations
 	$(PY) -m pytest -n 2 --dist loadgroup tests/web
 
-## make bench: engine vs SimPy, replication batches, compile and start-up times.
+## make bench: engine vs SimPy, replication batches, compile and start-up times; the live game
+## under load over websockets (16, 96 and 200 participants).
 bench: $(TEST_STAMP)
 	$(PY) benchmarks/engine_vs_simpy.py
+	$(PY) benchmarks/live_game_load.py --participants 16,96,200 --seconds 20
 
 ## make lint: ruff (lint and format) and mypy --strict on the package.
 lint: $(TEST_STAMP)

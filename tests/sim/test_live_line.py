@@ -792,3 +792,20 @@ def test_library_factories_play_a_round_online(name):
         assert len(view["queue"]) == station["queue"]
         assert all(0.0 <= p["progress"] <= 1.0 for p in view["in_process"])
     assert math.isfinite(kpis["utilization"][scenario.stations[0].id])
+
+
+def test_the_board_counts_demand_as_the_record_does() -> None:
+    # assembly lists its orders (32 lamps, all at 0): a 20-minute round is still asked for 32,
+    # as the engine and the debrief's demand fulfilment count it, not 32 x 20/30
+    line = LiveLine(load_scenario("assembly"), mode="online", seed=3, duration=1200.0)
+    line.advance(600.0)
+    board = line.snapshot()
+    assert board["demand_total"] == 32
+    assert board["demand_so_far"] == 32
+    assert line.record().context.demand_units == 32
+    # without orders (public-office: 64 a 480-minute day): demand pro rata over the round
+    office = LiveLine(load_scenario("public-office"), mode="online", seed=3, duration=60.0)
+    office.advance(30.0)
+    board = office.snapshot()
+    assert board["demand_total"] == office.record().context.demand_units == 8
+    assert board["demand_so_far"] == pytest.approx(4.0)

@@ -340,7 +340,6 @@ class LiveLine(LineCore):
         """The board's figures (JSON-serializable)."""
         scn = self.scenario
         hours = self._hours()
-        demand = scn.demand
         leads = self._leads
         stations = []
         for st in self._order:
@@ -374,10 +373,8 @@ class LiveLine(LineCore):
             "released": self._released,
             "wip": self._wip,
             "backlog": len(self._backlog) - self._backlog_head,
-            "demand_so_far": None if demand is None else demand.units * self.time / demand.period,
-            "demand_total": None
-            if demand is None or self.duration is None
-            else demand.units * self.duration / demand.period,
+            "demand_so_far": self._demand_until(self.time),
+            "demand_total": self._demand_total(),
             "takt_time": scn.takt_time,
             "lead_time_mean": sum(leads) / len(leads) if leads else None,
             "lead_time_last": sum(leads[-5:]) / len(leads[-5:]) if leads else None,
@@ -447,14 +444,33 @@ class LiveLine(LineCore):
             round_number=self.round_number,
         )
 
+    def _demand_until(self, t: float | None) -> float | None:
+        """What the customer asked for by ``t``: the orders arrived by then when the scenario
+        lists orders (as the engine counts demand), else ``demand`` pro rata; None when the
+        scenario has neither (or ``t`` is None)."""
+        scn = self.scenario
+        if t is None:
+            return None
+        if scn.release.orders is not None:
+            return float(sum(o.quantity for o in scn.release.orders if o.at <= t))
+        if scn.demand is None:
+            return None
+        return scn.demand.units * t / scn.demand.period
+
+    def _demand_total(self) -> int | None:
+        """The customer's demand for the round, counted as the engine counts it: every order
+        when the scenario lists orders, else ``demand`` over the round's duration."""
+        scn = self.scenario
+        if scn.release.orders is not None:
+            return sum(o.quantity for o in scn.release.orders)
+        if scn.demand is not None and self.duration is not None:
+            return int(round(scn.demand.units * self.duration / scn.demand.period))
+        return None
+
     def record(self, *, labour_rate: float | None = None) -> RunRecord:
         """The round so far as a ``RunRecord`` (window 0 .. the line's clock)."""
         scn = self.scenario
-        demand_units: int | None = None
-        if scn.release.orders is not None:
-            demand_units = sum(o.quantity for o in scn.release.orders)
-        elif scn.demand is not None and self.duration is not None:
-            demand_units = int(round(scn.demand.units * self.duration / scn.demand.period))
+        demand_units = self._demand_total()
         context = RunContext(
             scenario=scn.name,
             time_unit=scn.time_unit,

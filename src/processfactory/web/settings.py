@@ -122,9 +122,16 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE transactions take SQLite's write lock at BEGIN, so two registrations for the
     # same training are serialized (PostgreSQL gets the same from SELECT … FOR UPDATE).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    # Connections persist (opening one per live-game event cost as much as the event), and the
+    # write-ahead log makes a commit one sequential write; synchronous=FULL keeps every commit
+    # durable before the game acknowledges an event.
+    DATABASES["default"]["CONN_MAX_AGE"] = None
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;",
+        }
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

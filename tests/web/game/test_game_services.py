@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.db.models import F
 
 from processfactory.reports import render_debrief_html, write_debrief_xlsx
 from processfactory.rounds import RoundsComparison
@@ -656,10 +657,13 @@ def test_it_rebuilds_a_line_voided_by_another_process(timekeeper: Seat, trainer_
     start_round(session, now=T0)
     _make_unit(timekeeper, 0)
     assert _finished(session, 200) == 1
-    # another server process voids it: this process only sees the database
+    # another server process voids it (what void_event writes): this process only sees the
+    # database, where the round's count of voided events grew
     GameEvent.objects.filter(kind="done", station="pack").update(
         voided_at=at(150), voided_by=trainer_a, void_reason="elsewhere"
     )
+    assert _finished(session, 200) == 1  # not told yet
+    GameRound.objects.filter(session=session).update(voided_events=F("voided_events") + 1)
     assert _finished(session, 200) == 0
 
 

@@ -18,6 +18,9 @@ import contextlib
 import json
 import logging
 import math
+import random
+import time
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -36,7 +39,10 @@ CLOSE_FORBIDDEN = 4403
 """Close code for an unknown seat token or a user who may not watch the board."""
 CLOSE_SERVER_ERROR = 1011
 TICK_SECONDS = 0.5
-"""How often a running round's views are pushed (at most twice a second)."""
+"""How often a running online round's views are pushed (the computer moves between events)."""
+FLOOR_TICK_SECONDS = 2.0
+"""How often a running floor round's phone views are pushed: they change only by events, and a
+phone gets its view at once after each of its own events (the clock runs on the phone)."""
 
 
 def _plain(value: Any) -> Any:
@@ -71,6 +77,7 @@ def _expire(session: GameSession) -> None:
 class _GameConsumer(AsyncWebsocketConsumer):
     """What both endpoints share: the group, the ticker, JSON replies."""
 
+    _cache: Any = None
     code: str = ""
     running: bool = False
     _ticker: asyncio.Task[None] | None = None
@@ -83,20 +90,23 @@ class _GameConsumer(AsyncWebsocketConsumer):
         await self.channel_layer.group_add(services.group_name(self.code), self.channel_name)
         self._in_group = True
 
-    def _start_ticker(self) -> None:
-        self._ticker = asyncio.ensure_future(self._tick())
+    def _start_ticker(self, seconds: float = TICK_SECONDS) -> None:
+        self._ticker = asyncio.ensure_future(self._tick(seconds))
 
-    async def _tick(self) -> None:
+    async def _tick(self, seconds: float) -> None:
+        # phones that connected together do not tick together
+        await asyncio.sleep(random.uniform(0, seconds))
         while True:
-            await asyncio.sleep(TICK_SECONDS)
             if self.running:
                 await self.push()
+            await asyncio.sleep(seconds)
 
     async def push(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
     async def game_changed(self, event: dict[str, Any]) -> None:
-        """``game.changed`` from the session's group: push at once."""
+        """``game.changed`` from the session's group: re-read what is kept, push at once."""
+        self._cache = None
         await self.push()
 
     async def refuse(self, refusal: str) -> None:
@@ -139,18 +149,38 @@ def _seat(code: str, token: str) -> Seat | None:
     )
 
 
-def _seat_state(seat_id: int) -> dict[str, Any] | None:
-    """The seat's view (None when the seat was removed); ends an expired round first."""
-    seat = Seat.objects.select_related("session").filter(pk=seat_id, revoked=False).first()
-    if seat is None:
-        return None
-    _expire(seat.session)
-    return protocol.seat_view(seat)
+SEAT_REFETCH_SECONDS = 10.0
+"""How often a phone's socket re-reads its seat and round without being told of a change (a
+seat removed in the admin, a change made by another process without a channel layer)."""
+
+
+@dataclass
+class _SeatCache:
+    """What a phone's socket keeps between pushes, so a push reads no database rows."""
+
+    seat: Seat
+    round: GameRound | None
+    fetched: float
+
+
+def _seat_state(seat_id: int, cache: _SeatCache | None) -> tuple[dict[str, Any], _SeatCache] | None:
+    """The seat's view and what to keep for the next push (None when the seat was removed);
+    ends a round whose clock has run out first."""
+    if cache is None or time.monotonic() - cache.fetched > SEAT_REFETCH_SECONDS:
+        seat = Seat.objects.select_related("session").filter(pk=seat_id, revoked=False).first()
+        if seat is None:
+            return None
+        cache = _SeatCache(seat, services.shown_round(seat.session), time.monotonic())
+    rnd = cache.round
+    if services.expire_round(rnd):
+        cache.round = services.shown_round(cache.seat.session)
+    return protocol.seat_view(cache.seat, rnd=cache.round), cache
 
 
 class SeatConsumer(_GameConsumer):
     token: str = ""
     seat_id: int | None = None
+    _cache: _SeatCache | None = None
 
     async def connect(self) -> None:
         self.code = str(self.scope["url_route"]["kwargs"]["code"]).upper()
@@ -165,16 +195,19 @@ class SeatConsumer(_GameConsumer):
         self.seat_id = seat.pk
         await self._join_group()
         await self.push()
-        self._start_ticker()
+        floor = seat.session.mode == GameSession.Mode.FLOOR
+        self._start_ticker(FLOOR_TICK_SECONDS if floor else TICK_SECONDS)
 
     async def push(self) -> None:
         if self.seat_id is None:
             return
         try:
-            view = await database_sync_to_async(_seat_state)(self.seat_id)
+            state = await database_sync_to_async(_seat_state)(self.seat_id, self._cache)
         except Exception:
             log.exception("game %s: the seat view failed", self.code)
+            self._cache = None
             return
+        view, self._cache = state if state is not None else (None, None)
         if view is None:
             self.seat_id = None
             self.running = False
@@ -190,7 +223,8 @@ class SeatConsumer(_GameConsumer):
         if not isinstance(message, dict):
             await self.send_json(await database_sync_to_async(_refusal)(self.code, "bad_message"))
             return
-        if message.get("type") == "refresh":
+        if message.get("type") == "refresh":  # the phone asks for everything read anew
+            self._cache = None
             await self.push()
             return
         try:

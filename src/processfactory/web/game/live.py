@@ -5,14 +5,12 @@ stored, non-voided events (``LiveLine.replay``), then kept here and caught up fr
 (events with a larger id) before every use, so several server processes agree and a restart
 loses nothing (``clear()`` is that restart in the tests).
 
-Two lines are kept per round:
-
-- the *committed* line, which holds exactly the stored events: ``services.record_event``
-  applies a new event to it (under :data:`lock`) and :func:`committed` records the event's id;
-- a *view*, a copy of the committed line advanced to the clock the board or a phone shows
-  (online mode: the computer's moves between events). Advancing the committed line itself for
-  a view would make it depend on when someone looked at it; the copy is made again only after
-  a new event.
+One line is kept per round; ``protocol.record_event`` applies a new event to it (under
+:data:`lock`) and :func:`committed` records the event's id. The board and the phones read it
+advanced to the clock they show (online mode: the computer's moves since the last event).
+That does not make the line depend on when someone looked: the line is a discrete-event
+simulation, so advancing it in several steps gives what one step gives (tested in
+``tests/sim/test_live_line.py``), and an online event's time is never before the line's clock.
 
 A voided event (also voided by another process) makes the round's line be rebuilt. Planned
 rounds are not cached: their scenario may still change.
@@ -20,9 +18,9 @@ rounds are not cached: their scenario may still change.
 
 from __future__ import annotations
 
-import copy
 import logging
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +34,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
+READ_SYNC_SECONDS = 0.25
+"""How stale a view may be about events stored by other server processes."""
+
 lock = threading.RLock()
 """Held while a line is caught up, read or changed (one per process: lines are cheap to use)."""
 
@@ -46,8 +47,8 @@ class _Entry:
     last_event_id: int
     voided: int
     """How many of the round's events were voided when the line was built."""
-    view: LiveLine | None = None
-    view_event_id: int = -1
+    synced: float = 0.0
+    """``time.monotonic()`` when the line was last caught up from the database."""
 
 
 _cache: dict[int, _Entry] = {}
@@ -105,10 +106,6 @@ def _events(rnd: GameRound, after: int = 0) -> list[GameEvent]:
     )
 
 
-def _voided_count(rnd: GameRound) -> int:
-    return int(GameEvent.objects.filter(round_id=rnd.pk, voided_at__isnull=False).count())
-
-
 def _line_options(rnd: GameRound) -> dict[str, Any]:
     """How a round's line is made (everything but the scenario and the events)."""
     from processfactory.web.game.services import round_length
@@ -155,12 +152,12 @@ def build(rnd: GameRound, *, until: float | None = None) -> tuple[LiveLine, int]
 def _caught_up(rnd: GameRound) -> _Entry:
     """The round's cache entry, built or caught up from the database. Call with ``lock`` held."""
     entry = _cache.get(rnd.pk)
-    if entry is not None and _voided_count(rnd) != entry.voided:
+    if entry is not None and rnd.voided_events > entry.voided:
         entry = None  # an event was voided (maybe by another process): replay without it
     if entry is None:
-        voided = _voided_count(rnd)
+        voided = rnd.voided_events
         line, last = build(rnd)
-        entry = _Entry(line, last, voided)
+        entry = _Entry(line, last, voided, time.monotonic())
         _cache[rnd.pk] = entry
         return entry
     for event in _events(rnd, entry.last_event_id):
@@ -169,6 +166,7 @@ def _caught_up(rnd: GameRound) -> _Entry:
         except LiveError as err:
             log.warning("round %s: stored event %s skipped: %s", rnd.pk, event.client_id, err)
         entry.last_event_id = event.pk
+    entry.synced = time.monotonic()
     return entry
 
 
@@ -193,25 +191,29 @@ def committed(rnd: GameRound, event_id: int) -> None:
 
 
 def read(rnd: GameRound, t: float | None, reader: Callable[[LiveLine], T]) -> T:
-    """``reader(line)`` on the round's line advanced to ``t`` (a view; the committed line
-    stays at its last event). ``t=None`` or a ``t`` not after the line's time reads the line as
-    it is."""
+    """``reader(line)`` on the round's line advanced to ``t`` (``t=None`` or a ``t`` not after
+    the line's time reads the line as it is).
+
+    A read catches the line up from the database at most every :data:`READ_SYNC_SECONDS`:
+    this process's own events are in the line the moment they are stored, so only events
+    stored by other server processes can show that much later (validating an event always
+    catches up, :func:`get_line`)."""
     if rnd.status == GameRound.Status.PLANNED:
         line = build(rnd)[0]
         if t is not None and t > line.time:
             line.advance(t)
         return reader(line)
     with lock:
-        entry = _caught_up(rnd)
-        if t is None or t <= entry.line.time:
-            return reader(entry.line)
-        view = entry.view
-        if view is None or entry.view_event_id != entry.last_event_id or view.time > t:
-            view = copy.deepcopy(entry.line)
-            entry.view, entry.view_event_id = view, entry.last_event_id
-        if t > view.time:
-            view.advance(t)
-        return reader(view)
+        entry = _cache.get(rnd.pk)
+        fresh = (
+            entry is not None
+            and time.monotonic() - entry.synced < READ_SYNC_SECONDS
+            and rnd.voided_events <= entry.voided
+        )
+        line = entry.line if fresh and entry is not None else _caught_up(rnd).line
+        if t is not None and t > line.time:
+            line.advance(t)
+        return reader(line)
 
 
 def drop(round_id: int) -> None:

@@ -128,6 +128,11 @@ class GameRound(models.Model):
     paused_at = models.DateTimeField(_("paused at"), null=True, blank=True)
     paused_seconds = models.FloatField(_("paused (s)"), default=0.0)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    voided_events = models.PositiveIntegerField(
+        _("voided events"),
+        default=0,
+        help_text=_("Events of the round voided so far."),
+    )
     prediction = models.JSONField(
         _("prediction"),
         null=True,

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -27,9 +28,9 @@ from processfactory.sim.live import Action, LiveError, LiveLine
 from processfactory.web.game import live
 from processfactory.web.game.models import GameEvent, GameRound, GameSession, Seat
 from processfactory.web.game.services import (
+    ACTIVE,
     GameError,
     can_run_session,
-    current_round,
     expire_round,
     locked_round,
     notify,
@@ -44,6 +45,9 @@ from processfactory.web.game.services import (
 )
 
 log = logging.getLogger(__name__)
+
+LAST_SEEN_EVERY = timedelta(seconds=30)
+"""A seat's ``last_seen`` is written at most this often (not on every tap)."""
 
 BOARD_ROLES = (Seat.Role.SUPERVISOR, Seat.Role.CUSTOMER)
 """Roles whose phone shows the board."""
@@ -202,56 +206,72 @@ def record_event(
     is acknowledged again (``duplicate``) and not stored twice.
     """
     now = now or timezone.now()
-    session = session_by_code(code)
+    code = (code or "").strip().upper()
+    seat = (
+        Seat.objects.filter(session__code=code, token=token, revoked=False)
+        .select_related("session")
+        .first()
+        if code and token
+        else None
+    )
+    session = seat.session if seat is not None else session_by_code(code)
     language = session.language if session is not None else settings.LANGUAGE_CODE
     with translation.override(language):
         decoded = _decoded(message)
         parsed = _event_message(decoded)
         if parsed is None:
             return _refused(_message_id(decoded), "bad_message")
-        seat = (
-            Seat.objects.filter(session=session, token=token or "", revoked=False)
-            .select_related("session")
-            .first()
-            if session is not None and token
-            else None
-        )
         if seat is None or session is None:
             return _refused(parsed.id, "not_in_session")
-        stored = GameEvent.objects.filter(session=session, client_id=parsed.id).first()
-        if stored is not None:
-            return _ack(stored, duplicate=True)
         return _record(session, seat, parsed, now)
+
+
+def _stored(session: GameSession, client_id: str) -> GameEvent | None:
+    return GameEvent.objects.filter(session=session, client_id=client_id).first()
+
+
+def _active_round(session: GameSession, now: datetime) -> GameRound | None:
+    """The session's running or paused round, its row locked (call in a transaction); a
+    running round whose clock has run out is ended first."""
+    rnd = (
+        GameRound.objects.select_for_update(of=("self",))
+        .select_related("session")
+        .filter(session=session, status__in=ACTIVE)
+        .order_by("number")
+        .first()
+    )
+    if rnd is not None and expire_round(rnd, now):
+        return None
+    return rnd
 
 
 def _record(
     session: GameSession, seat: Seat, message: _EventMessage, now: datetime
 ) -> dict[str, Any]:
-    rnd = current_round(session)
-    if rnd is not None:
-        expire_round(rnd, now)
-    if rnd is None or rnd.status != GameRound.Status.RUNNING:
-        return _refused(message.id, "round_not_running")
-    scenario = round_scenario(rnd)
-    if not any(st.id == message.station for st in scenario.stations):
-        return _refused(message.id, "unknown_station", message.station)
-    label = station_label(scenario, message.station)
-    if not _may_record(seat, message.kind, message.station):
-        return _refused(message.id, "station_not_owned", label)
+    # One transaction: the round's row is locked, so events of a round are validated and
+    # stored one after the other (also across server processes); the duplicate check comes
+    # first, so a resend is acknowledged again even after the round ended.
+    rnd: GameRound | None = None
     try:
         with transaction.atomic():
-            locked = locked_round(rnd)
-            if locked.status != GameRound.Status.RUNNING:
-                return _refused(message.id, "round_not_running")
-            stored = GameEvent.objects.filter(session=session, client_id=message.id).first()
-            if stored is not None:  # stored by another connection since the first look
+            stored = _stored(session, message.id)
+            if stored is not None:
                 return _ack(stored, duplicate=True)
+            rnd = _active_round(session, now)
+            if rnd is None or rnd.status != GameRound.Status.RUNNING:
+                return _refused(message.id, "round_not_running")
+            scenario = round_scenario(rnd)
+            if not any(st.id == message.station for st in scenario.stations):
+                return _refused(message.id, "unknown_station", message.station)
+            label = station_label(scenario, message.station)
+            if not _may_record(seat, message.kind, message.station):
+                return _refused(message.id, "station_not_owned", label)
             with live.lock:
-                line = live.get_line(locked)
+                line = live.get_line(rnd)
                 action = Action(
                     kind=message.kind,
                     station=message.station,
-                    t=_event_time(locked, line, message, now),
+                    t=_event_time(rnd, line, message, now),
                     quantity=message.quantity,
                     source=message.id,
                     actor=seat.name,
@@ -263,7 +283,7 @@ def _record(
                 try:
                     event = GameEvent.objects.create(
                         session=session,
-                        round=locked,
+                        round=rnd,
                         client_id=message.id,
                         seat=seat,
                         kind=message.kind,
@@ -275,19 +295,22 @@ def _record(
                         recorded_at=now,
                     )
                 except BaseException:
-                    live.drop(locked.pk)  # the line holds an event that was not stored
+                    live.drop(rnd.pk)  # the line holds an event that was not stored
                     raise
-                live.committed(locked, event.pk)
-            Seat.objects.filter(pk=seat.pk).update(last_seen=now)
+                live.committed(rnd, event.pk)
+            if seat.last_seen is None or now - seat.last_seen > LAST_SEEN_EVERY:
+                Seat.objects.filter(pk=seat.pk).update(last_seen=now)
     except IntegrityError:
         # the same id stored meanwhile by another connection (a resend racing the first send)
-        live.drop(rnd.pk)
-        stored = GameEvent.objects.filter(session=session, client_id=message.id).first()
+        if rnd is not None:
+            live.drop(rnd.pk)
+        stored = _stored(session, message.id)
         if stored is None:
             raise
         return _ack(stored, duplicate=True)
     except BaseException:
-        live.drop(rnd.pk)
+        if rnd is not None:
+            live.drop(rnd.pk)
         raise
     return _ack(event, duplicate=False)
 
@@ -313,7 +336,7 @@ def void_event(event: GameEvent, user: Any, reason: str) -> GameEvent:
         if not reason:
             raise GameError("no_reason", _("Say why the event is voided."))
         with transaction.atomic():
-            locked_round(event.round)
+            rnd = locked_round(event.round)
             locked = GameEvent.objects.select_for_update().get(pk=event.pk)
             if locked.voided_at is not None:
                 raise GameError("already_voided", _("This event has already been voided."))
@@ -321,6 +344,8 @@ def void_event(event: GameEvent, user: Any, reason: str) -> GameEvent:
             locked.voided_by = user
             locked.void_reason = reason[:200]
             locked.save(update_fields=["voided_at", "voided_by", "void_reason"])
+            # every process replays the round's line without it (live._caught_up)
+            GameRound.objects.filter(pk=rnd.pk).update(voided_events=F("voided_events") + 1)
             transaction.on_commit(functools.partial(notify, session))
     live.drop(event.round_id)
     event.refresh_from_db()
@@ -384,11 +409,14 @@ def seat_stations(seat: Seat, rnd: GameRound) -> list[str]:
     return []
 
 
-def seat_view(seat: Seat, now: datetime | None = None) -> dict[str, Any]:
-    """The ``state`` message of a seat's phone: the round, the seat's stations
-    (``LiveLine.station_view``), and the board for the supervisor and the customer."""
+def seat_view(
+    seat: Seat, now: datetime | None = None, *, rnd: GameRound | None = None
+) -> dict[str, Any]:
+    """The ``state`` message of a seat's phone: the round (``rnd``, default the session's
+    shown round), the seat's stations (``LiveLine.station_view``), and the board for the
+    supervisor and the customer."""
     session = seat.session
-    rnd = shown_round(session)
+    rnd = rnd or shown_round(session)
     lang = session.language
     view: dict[str, Any] = {
         "type": "state",

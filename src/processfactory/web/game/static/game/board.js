@@ -157,6 +157,23 @@ window.PFBoard = (function () {
     element.classList.toggle("is-offline", !isOpen);
   }
 
+  // A page that is being left (a form sent, a link followed) must not reload: the reload would
+  // abort that navigation (the trainer's own "End the round" answer, its message lost). The
+  // page is left within moments, so the reload waits; if the page is still here after
+  // LEAVING_MS (the link was a download), it reloads after all.
+  var LEAVING_MS = 10000;
+  var leavingUntil = 0;
+  window.addEventListener("beforeunload", function () { leavingUntil = Date.now() + LEAVING_MS; });
+
+  function reloadPage() {
+    var wait = leavingUntil - Date.now();
+    if (wait > 0) {
+      window.setTimeout(reloadPage, wait);
+      return;
+    }
+    window.location.reload();
+  }
+
   // A live page: [data-live data-ws-path] holds the figures. With data-reload-on-change
   // (the control page), a round that starts, pauses, resumes or ends reloads the page so its
   // buttons and forms match.
@@ -175,7 +192,7 @@ window.PFBoard = (function () {
         if (message.type !== "board") { return; }
         if (reload && shownKey !== undefined && roundKey(message.round) !== shownKey) {
           shownKey = roundKey(message.round);
-          window.location.reload();
+          reloadPage();
           return;
         }
         render(root, message, labels, names, timer);

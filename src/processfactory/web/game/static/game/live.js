@@ -18,10 +18,13 @@ window.PFLive = (function () {
   // connect(path, {onOpen(link), onMessage(message), onState(isOpen)}) -> link
   // The link reconnects after a close with exponential backoff (0.5 s doubling to 15 s, with
   // jitter), and at once when the browser says the network is back or the page is shown again.
+  // When the browser says the network is gone, the socket is closed and no attempt is made
+  // until it is back.
   function connect(path, handlers) {
     var socket = null;
     var delay = 500;
     var timer = null;
+    var wentOffline = false;
     var link = {
       send: function (message) {
         if (socket && socket.readyState === 1) {
@@ -44,28 +47,42 @@ window.PFLive = (function () {
     function open() {
       window.clearTimeout(timer);
       if (socket && socket.readyState <= 1) { return; }
+      if (wentOffline && navigator.onLine === false) {
+        // the browser said the network went away: look again in a moment, without attempts
+        // that can only fail (a browser that was never told so always tries)
+        timer = window.setTimeout(open, 2000);
+        return;
+      }
+      wentOffline = false;
+      var current;
       try {
-        socket = new WebSocket(socketUrl(path));
+        current = new WebSocket(socketUrl(path));
       } catch (error) {
         schedule();
         return;
       }
-      socket.onopen = function () {
+      socket = current;
+      // a socket replaced by a newer one (closed, and the network came back before its close
+      // event) must not report on the link any more
+      current.onopen = function () {
+        if (socket !== current) { return; }
         delay = 500;
         state(true);
         if (handlers.onOpen) { handlers.onOpen(link); }
       };
-      socket.onmessage = function (event) {
+      current.onmessage = function (event) {
+        if (socket !== current) { return; }
         var message;
         try { message = JSON.parse(event.data); } catch (error) { return; }
         if (handlers.onMessage) { handlers.onMessage(message); }
       };
-      socket.onclose = function () {
+      current.onclose = function () {
+        if (socket !== current) { return; }
         state(false);
         schedule();
       };
-      socket.onerror = function () {
-        try { socket.close(); } catch (error) { /* closed already */ }
+      current.onerror = function () {
+        try { current.close(); } catch (error) { /* closed already */ }
       };
     }
 
@@ -76,6 +93,18 @@ window.PFLive = (function () {
       }
     }
     window.addEventListener("online", again);
+    // The network is gone: a socket that still looks open would swallow what is sent and may
+    // never close by itself (no answer comes back over a dead link). Close it, so the page
+    // shows it is offline (a phone's taps wait in its queue), and open a new one when the
+    // network is back.
+    window.addEventListener("offline", function () {
+      wentOffline = true;
+      if (socket && socket.readyState <= 1) {
+        try { socket.close(); } catch (error) { /* closed already */ }
+        // over a dead link the close event may come late: say so now
+        state(false);
+      }
+    });
     document.addEventListener("visibilitychange", function () {
       if (document.visibilityState === "visible") { again(); }
     });
