@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, URLResolver, path
 
-from processfactory.web.game import views
+from processfactory.web.game import debrief_views, play_views, views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.session_list, name="session_list"),
@@ -24,20 +24,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("<str:code>/rounds/<int:number>/predict/", views.round_predict, name="round_predict"),
     path("<str:code>/events/<int:event_id>/void/", views.void_event, name="void_event"),
     path("<str:code>/board/", views.board, name="board"),
-    path("<str:code>/debrief/", views.debrief, name="debrief"),
-    path("<str:code>/debrief/report.html", views.debrief_html, name="debrief_html"),
-    path("<str:code>/debrief/report.xlsx", views.debrief_xlsx, name="debrief_xlsx"),
+    path("<str:code>/debrief/", debrief_views.debrief, name="debrief"),
+    path("<str:code>/debrief/report.html", debrief_views.debrief_html, name="debrief_html"),
+    path("<str:code>/debrief/report.xlsx", debrief_views.debrief_xlsx, name="debrief_xlsx"),
     path(
         "<str:code>/rounds/<int:number>/events.<str:fmt>",
-        views.round_events,
+        debrief_views.round_events,
         name="round_events",
     ),
-    path("<str:code>/rounds/<int:number>/replay/", views.round_replay, name="round_replay"),
-    path("<str:code>/attendance/", views.fill_attendance, name="fill_attendance"),
+    path("<str:code>/rounds/<int:number>/replay/", debrief_views.round_replay, name="round_replay"),
+    path("<str:code>/attendance/", debrief_views.fill_attendance, name="fill_attendance"),
 ]
 
 play_urlpatterns: list[URLPattern | URLResolver] = [
-    path("", views.play_enter, name="enter"),
-    path("<str:code>/", views.play_join, name="join"),
-    path("<str:code>/seat/", views.play_seat, name="seat"),
+    path("", play_views.play_enter, name="enter"),
+    path("<str:code>/", play_views.play_join, name="join"),
+    path("<str:code>/seat/", play_views.play_seat, name="seat"),
 ]
