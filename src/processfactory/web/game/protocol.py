@@ -227,19 +227,24 @@ def record_event(
 
 
 def _stored(session: GameSession, client_id: str) -> GameEvent | None:
-    return GameEvent.objects.filter(session=session, client_id=client_id).first()
+    """The event already stored under ``client_id`` (only what an ack needs), or None."""
+    found = GameEvent.objects.filter(session=session, client_id=client_id).only("client_id", "t")
+    return next(iter(found.order_by()[:1]), None)
 
 
 def _active_round(session: GameSession, now: datetime) -> GameRound | None:
     """The session's running or paused round, its row locked (call in a transaction); a
     running round whose clock has run out is ended first."""
-    rnd = (
-        GameRound.objects.select_for_update(of=("self",))
-        .select_related("session")
-        .filter(session=session, status__in=ACTIVE)
-        .order_by("number")
-        .first()
+    rnd = next(
+        iter(
+            GameRound.objects.select_for_update()
+            .filter(session=session, status__in=ACTIVE)
+            .order_by("number")[:1]
+        ),
+        None,
     )
+    if rnd is not None:
+        rnd.session = session  # the seat's, already read: no second read of its YAML
     if rnd is not None and expire_round(rnd, now):
         return None
     return rnd
