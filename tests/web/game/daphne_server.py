@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[3]
 APPLICATION = "processfactory.web.asgi:application"
 
 
-def server_env(db_path: Path, *, python_path: Path | None = None) -> dict[str, str]:
+def server_env(db_path: Path) -> dict[str, str]:
     """The server's environment: its own SQLite file, one process, Django's async checks on
     (the ``chromium`` fixture switches them off in the test process only)."""
     dropped = {"DATABASE_URL", "PF_REDIS_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
@@ -33,10 +33,6 @@ def server_env(db_path: Path, *, python_path: Path | None = None) -> dict[str, s
         PF_DEBUG="1",
         PYTHONUNBUFFERED="1",
     )
-    if python_path is not None:
-        env["PYTHONPATH"] = os.pathsep.join(
-            p for p in (str(python_path), env.get("PYTHONPATH", "")) if p
-        )
     return env
 
 
@@ -76,14 +72,19 @@ def start_daphne(
     port: int,
     log: Path,
     *,
-    application: str = APPLICATION,
+    via_manage: bool = False,
     probe: str = "/accounts/login/",
     timeout: float = 60.0,
 ) -> subprocess.Popen[bytes]:
-    """Daphne serving ``application`` on ``port``, once it answers ``probe`` (output appended
-    to ``log``, quoted when it does not start)."""
-    daphne = Path(sys.executable).with_name("daphne")
-    command = [str(daphne), "-b", "127.0.0.1", "-p", str(port), application]
+    """Daphne serving the app on ``port``, once it answers ``probe`` (output appended to
+    ``log``, quoted when it does not start). ``via_manage``: as ``make run`` serves it
+    (``manage.py serve``: Daphne's runserver, which also serves the static files); else plain
+    ``daphne``, as in production."""
+    if via_manage:
+        command = [sys.executable, "manage.py", "serve", "--port", str(port)]
+    else:
+        daphne = Path(sys.executable).with_name("daphne")
+        command = [str(daphne), "-b", "127.0.0.1", "-p", str(port), APPLICATION]
     with log.open("ab") as out:
         proc = subprocess.Popen(command, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + timeout

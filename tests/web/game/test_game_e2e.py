@@ -59,17 +59,6 @@ ROUND_CLOCK = f"{ROUND_MINUTES}:00"
 RACES = frozenset({"busy", "no_unit", "nothing_done", "buffer_full", "round_not_running"})
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Daphne serves the project's ASGI application; Django's static files handler answers /static/
-# in front of it (DEBUG is on), as ``manage.py runserver`` does.
-ASGI_MODULE = """\
-from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
-
-from processfactory.web.asgi import application as game_application
-
-application = ASGIStaticFilesHandler(game_application)
-"""
-
-
 # ---------------------------------------------------------------------------------------------
 # The server
 
@@ -85,12 +74,11 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Daphne on a free port, serving a fresh database with the demo data."""
     folder = tmp_path_factory.mktemp("game-e2e")
     db_path = folder / "db.sqlite3"
-    env = server_env(db_path, python_path=folder)
+    env = server_env(db_path)
     manage(env, "migrate", "--noinput")
     manage(env, "loaddemo")
-    (folder / "e2e_asgi.py").write_text(ASGI_MODULE, encoding="utf-8")
     port = free_port()
-    proc = start_daphne(env, port, folder / "daphne.log", application="e2e_asgi:application")
+    proc = start_daphne(env, port, folder / "daphne.log", via_manage=True)
     try:
         yield Server(url=f"http://127.0.0.1:{port}", db_path=db_path)
     finally:

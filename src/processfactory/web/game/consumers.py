@@ -70,10 +70,6 @@ def _refusal(code: str, refusal: str) -> dict[str, Any]:
         return protocol.refused(None, refusal, protocol.refusal_message(refusal))
 
 
-def _expire(session: GameSession) -> None:
-    services.expire_round(services.current_round(session))
-
-
 class _GameConsumer(AsyncWebsocketConsumer):
     """What both endpoints share: the group, the ticker, JSON replies."""
 
@@ -255,7 +251,7 @@ def _may_watch(user: Any, code: str) -> bool:
 
 def _board(code: str) -> dict[str, Any]:
     session = GameSession.objects.get(code=code)
-    _expire(session)
+    services.expire_current_round(session)
     return protocol.board_snapshot(session)
 
 

@@ -20,10 +20,9 @@ from processfactory.web.game.forms import (
     current_lang,
 )
 from processfactory.web.game.models import GameEvent, GameRound, GameSession
-from processfactory.web.game.services import GameError
+from processfactory.web.game.services import GameError, finite_number
 from processfactory.web.game.views import (
     _board_labels,
-    _finite,
     _headed,
     _lang,
     _played_round,
@@ -98,7 +97,7 @@ def _predicted_vs_actual(session: GameSession, lang: Any) -> list[dict[str, Any]
     def shown(key: str, value: Any) -> str:
         if isinstance(value, dict):
             value = value.get("mean")
-        return format_number(shown_value(key, _finite(value)), lang)
+        return format_number(shown_value(key, finite_number(value)), lang)
 
     out = []
     for entry in results.predicted_vs_actual(session):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import json
 import logging
-import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -32,6 +31,7 @@ from processfactory.web.game.services import (
     GameError,
     can_run_session,
     expire_round,
+    finite_number,
     locked_round,
     notify,
     round_clock,
@@ -79,13 +79,6 @@ class _EventMessage:
     sent_at: float | None
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def _decoded(message: Any) -> Any:
     if isinstance(message, bytes | bytearray):
         try:
@@ -128,9 +121,9 @@ def _event_message(message: Any) -> _EventMessage | None:
     times = []
     for key in ("tapped_at", "sent_at"):
         raw = message.get(key)
-        if raw is not None and _number(raw) is None:
+        if raw is not None and finite_number(raw) is None:
             return None
-        times.append(_number(raw))
+        times.append(finite_number(raw))
     return _EventMessage(client_id, str(kind), station, quantity, times[0], times[1])
 
 

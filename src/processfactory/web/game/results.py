@@ -5,7 +5,6 @@ event logs, run records, the debrief comparison, predicted vs actual, and attend
 from __future__ import annotations
 
 import logging
-import math
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
@@ -32,6 +31,7 @@ from processfactory.web.game.models import GameEvent, GameRound, GameSession, Se
 from processfactory.web.game.services import (
     UPLOADED_SCENARIO,
     GameError,
+    finite_number,
     round_clock,
     round_scenario,
     seconds_per_time_unit,
@@ -166,13 +166,6 @@ def debrief(session: GameSession) -> RoundsComparison:
     )
 
 
-def _finite_or_none(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def predicted_vs_actual(session: GameSession) -> list[dict[str, Any]]:
     """Per ended round, the main KPIs predicted (the mean of the prediction) and measured."""
     out = []
@@ -186,8 +179,8 @@ def predicted_vs_actual(session: GameSession) -> list[dict[str, Any]]:
             rows.append(
                 {
                     "kpi": kpi,
-                    "predicted": _finite_or_none(mean),
-                    "actual": _finite_or_none(actual.get(kpi)),
+                    "predicted": finite_number(mean),
+                    "actual": finite_number(actual.get(kpi)),
                 }
             )
         out.append({"number": rnd.number, "name": rnd.name, "kpis": rows})

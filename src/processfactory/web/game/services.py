@@ -225,6 +225,15 @@ def station_label(scenario: Scenario, station: str) -> str:
 # Creating a session
 
 
+def finite_number(value: Any) -> float | None:
+    """``value`` as a float when it is a finite int or float (not a bool), else None: a number
+    a client sent, or a KPI that may be NaN, made safe for JSON and display."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def _positive(value: Any) -> bool:
     try:
         number = float(value)
@@ -701,6 +710,12 @@ def expire_round(rnd: GameRound | None, now: datetime | None = None) -> bool:
     return True
 
 
+def expire_current_round(session: GameSession, now: datetime | None = None) -> bool:
+    """End the session's running round if its clock ran out (pages and sockets call this as
+    they show the round); True when it did."""
+    return expire_round(current_round(session), now)
+
+
 # ---------------------------------------------------------------------------------------------
 # Telling the connected phones and boards
 
@@ -742,6 +757,8 @@ __all__ = [
     "create_session",
     "current_round",
     "end_round",
+    "expire_current_round",
+    "finite_number",
     "expire_round",
     "group_name",
     "join_session",

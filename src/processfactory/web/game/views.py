@@ -14,7 +14,6 @@ before the socket opens.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django.contrib import messages
@@ -35,7 +34,7 @@ from processfactory.web.game.forms import (
     normalize_code,
 )
 from processfactory.web.game.models import GameEvent, GameRound, GameSession
-from processfactory.web.game.services import GameError
+from processfactory.web.game.services import GameError, finite_number
 from processfactory.web.registry.permissions import deny_unless, role_required
 
 PREDICTED_KPIS = ("labour_productivity", "throughput", "lead_time", "wip", "fpy")
@@ -108,12 +107,6 @@ def _headed(rounds: Any) -> list[GameRound]:
     return out
 
 
-def _finite(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value) if math.isfinite(value) else None
-
-
 def _scenario_units(session: GameSession) -> tuple[str, str]:
     try:
         scenario = services.session_scenario(session)
@@ -133,12 +126,12 @@ def _kpi_entry(key: str, entry: Any, lang: Any, time_unit: str, currency: str) -
 
     mean = low = high = None
     if isinstance(entry, dict):
-        mean = _finite(entry.get("mean"))
+        mean = finite_number(entry.get("mean"))
         ci = entry.get("ci95") or [None, None]
         if isinstance(ci, list | tuple) and len(ci) == 2:
-            low, high = _finite(ci[0]), _finite(ci[1])
+            low, high = finite_number(ci[0]), finite_number(ci[1])
     else:
-        mean = _finite(entry)
+        mean = finite_number(entry)
     return {
         "key": key,
         "label": kpi_label(key, lang),
@@ -191,11 +184,6 @@ def _round_key(rnd: GameRound | None) -> str:
     if rnd is None or rnd.status not in (GameRound.Status.RUNNING, GameRound.Status.PAUSED):
         return "none"
     return f"{rnd.number}:{rnd.status}"
-
-
-def _expire(session: GameSession) -> None:
-    """End the round being played if its clock ran out (as the websockets do on their tick)."""
-    services.expire_round(services.current_round(session))
 
 
 def _steps_text(steps: list[dict[str, Any]]) -> list[str]:
@@ -254,7 +242,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @role_required()
 def session_control(request: HttpRequest, code: str) -> HttpResponse:
     session = _session(request, code)
-    _expire(session)
+    services.expire_current_round(session)
     current = services.current_round(session)
     upcoming = services.next_round(session)
     rounds = list(session.rounds.order_by("number"))
@@ -459,7 +447,7 @@ def _board_labels(session: GameSession) -> dict[str, str]:
 @role_required()
 def board(request: HttpRequest, code: str) -> HttpResponse:
     session = _session(request, code)
-    _expire(session)
+    services.expire_current_round(session)
     join_url = _join_url(request, session)
     shown = services.shown_round(session)
     return render(
