@@ -5,8 +5,10 @@ For each number of participants N (default 16, 96, 200):
 1. a session is created in a fresh database (a temporary SQLite file, ``PF_DB_PATH``; or the
    database of ``DATABASE_URL`` when it is set) by the ``gamesetup`` management command: a
    floor-mode (or ``--mode online``) line of N stations of one second each, one ``operator``
-   seat per station, round 1 running. Server and set-up run production-like (``PF_DEBUG=0``,
-   a random ``SECRET_KEY``) unless those variables are set;
+   seat per station, round 1 running. With ``--group G`` the N participants are split into
+   sessions of at most G (training groups playing at the same time on one server), each
+   with its own line and its own board. Server and set-up run production-like
+   (``PF_DEBUG=0``, a random ``SECRET_KEY``) unless those variables are set;
 2. ``daphne processfactory.web.asgi:application`` is started as a subprocess on a free port (a
    new process per N, so its line cache starts cold as after a restart);
 3. the peers are measured on that idle server: a plain HTTP round trip (``GET /``, a 302 to the
@@ -30,7 +32,7 @@ Targets (printed beside the figures): p99 ≤ 50 ms and 0 lost at 200 participan
 machine. Client and server share the machine: the clients' own event-loop lag is printed too.
 
 Run with ``python benchmarks/live_game_load.py [--participants 16,96,200] [--seconds 20]
-[--json]``.
+[--mode floor|online] [--group G] [--json]``.
 """
 
 from __future__ import annotations
@@ -95,8 +97,8 @@ def _gamesetup(participants: int, mode: str) -> dict[str, Any]:
     return result
 
 
-def _stored(session_id: int, ids: list[str]) -> set[str]:
-    """The client ids among ``ids`` stored in the session (queried in chunks)."""
+def _stored(session_ids: list[int], ids: list[str]) -> set[str]:
+    """The client ids among ``ids`` stored in the sessions (queried in chunks)."""
     from django.db import connections
 
     from processfactory.web.game.models import GameEvent
@@ -105,7 +107,7 @@ def _stored(session_id: int, ids: list[str]) -> set[str]:
     for k in range(0, len(ids), 500):
         chunk = ids[k : k + 500]
         found.update(
-            GameEvent.objects.filter(session_id=session_id, client_id__in=chunk).values_list(
+            GameEvent.objects.filter(session__in=session_ids, client_id__in=chunk).values_list(
                 "client_id", flat=True
             )
         )
@@ -113,12 +115,12 @@ def _stored(session_id: int, ids: list[str]) -> set[str]:
     return found
 
 
-def _stored_count(session_id: int) -> int:
+def _stored_count(session_ids: list[int]) -> int:
     from django.db import connections
 
     from processfactory.web.game.models import GameEvent
 
-    count = GameEvent.objects.filter(session_id=session_id).count()
+    count = GameEvent.objects.filter(session__in=session_ids).count()
     connections.close_all()
     return int(count)
 
@@ -248,7 +250,7 @@ class _Load:
     states: int = 0
     board_messages: int = 0
     board_gaps_ms: list[float] = field(default_factory=list)
-    board_finished: int | None = None
+    board_finished: dict[str, int] = field(default_factory=dict)  # join code -> finished
     board_refused: str | None = None
     send_seconds: float = 0.0
     wall: float = 0.0
@@ -388,7 +390,9 @@ async def _board_client(
                 load.board_refused = str(msg.get("code"))
             if msg.get("type") != "board":
                 continue
-            load.board_finished = (msg.get("snapshot") or {}).get("finished")
+            finished = (msg.get("snapshot") or {}).get("finished")
+            if isinstance(finished, int):
+                load.board_finished[str(msg.get("code"))] = finished
             if not ready.is_set():
                 continue
             now = time.perf_counter()
@@ -403,21 +407,22 @@ async def _board_client(
 
 
 async def _run_load(
-    load: _Load, setup: dict[str, Any], port: int, seconds: int, grace: float
+    load: _Load, setups: list[dict[str, Any]], port: int, seconds: int, grace: float
 ) -> None:
-    base = f"ws://127.0.0.1:{port}/ws/game/{setup['code']}"
     origin = f"http://127.0.0.1:{port}"
     ready, stop = asyncio.Event(), asyncio.Event()
-    seats = setup["seats"]
+    seats = [(setup, seat) for setup in setups for seat in setup["seats"]]
     n = len(seats)
     loop = asyncio.get_running_loop()
     start_at = [0.0]
-    cookie = "{name}={value}".format(**setup["session_cookie"])
-    tasks = [
-        asyncio.ensure_future(_board_client(f"{base}/board/", origin, cookie, load, ready, stop))
-    ]
-    for i, seat in enumerate(seats):
-        url = f"{base}/seat/?token={seat['token']}"
+    tasks = []
+    for setup in setups:  # each session's projector
+        base = f"ws://127.0.0.1:{port}/ws/game/{setup['code']}"
+        cookie = "{name}={value}".format(**setup["session_cookie"])
+        board = _board_client(f"{base}/board/", origin, cookie, load, ready, stop)
+        tasks.append(asyncio.ensure_future(board))
+    for i, (setup, seat) in enumerate(seats):
+        url = f"ws://127.0.0.1:{port}/ws/game/{setup['code']}/seat/?token={seat['token']}"
         client = _seat_client(
             url,
             origin,
@@ -456,8 +461,17 @@ async def _run_load(
 # One measurement and the report
 
 
+def _group_sizes(n: int, group: int | None) -> list[int]:
+    """``n`` participants in sessions of at most ``group`` (as even as possible)."""
+    if not group or group >= n:
+        return [n]
+    count = -(-n // group)
+    return [n // count + (1 if k < n % count else 0) for k in range(count)]
+
+
 def _measure(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
-    setup = _gamesetup(n, args.mode)
+    setups = [_gamesetup(size, args.mode) for size in _group_sizes(n, args.group)]
+    setup = setups[0]
     port = _free_port()
     proc = _start_server(port, workdir / f"daphne-{n}.log")
     try:
@@ -469,11 +483,12 @@ def _measure(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         )
         ws_peer = asyncio.run(_ws_peer(probe_url, origin, PEER_REQUESTS))
         load = _Load(server_pid=proc.pid)
-        asyncio.run(_run_load(load, setup, port, args.seconds, args.grace))
+        asyncio.run(_run_load(load, setups, port, args.seconds, args.grace))
     finally:
         _stop_server(proc)
     acked = list(dict.fromkeys(load.acked))
-    stored = _stored(setup["session_id"], list(load.sent))
+    sessions = [s["session_id"] for s in setups]
+    stored = _stored(sessions, list(load.sent))
     acked_missing = len([i for i in acked if i not in stored])
     unanswered = len(load.sent) - len(load.answered)
     cpu = None
@@ -482,6 +497,7 @@ def _measure(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     latency = _summary(load.latencies_ms)
     return {
         "participants": n,
+        "sessions": len(setups),
         "mode": args.mode,
         "seconds": args.seconds,
         "sent": len(load.sent),
@@ -493,7 +509,7 @@ def _measure(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "unanswered": unanswered,
         "acked_not_stored": acked_missing,
         "stored_not_acked": len(stored) - (len(acked) - acked_missing),
-        "stored_not_sent": _stored_count(setup["session_id"]) - len(stored),
+        "stored_not_sent": _stored_count(sessions) - len(stored),
         "refused_but_stored": len(load.refused_ids & stored),
         "lost": unanswered + acked_missing,
         "latency_ms": latency,
@@ -504,7 +520,7 @@ def _measure(n: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
         "disconnects": load.disconnects,
         "board_messages": load.board_messages,
         "board_gap_ms": _summary(load.board_gaps_ms),
-        "board_finished": load.board_finished,
+        "board_finished": sum(load.board_finished.values()),
         "board_refused": load.board_refused,
         "server_cpu": cpu,
         "peer_http_get_ms": http_peer,
@@ -533,9 +549,15 @@ def _print_table(
 
     console = Console(width=max(100, 34 + 18 * (len(results) + 1)))
     database = "DATABASE_URL" if os.environ.get("DATABASE_URL") else "SQLite (temporary file)"
+    sessions = (
+        "one session"
+        if not args.group
+        else f"sessions of at most {args.group} participants, each with its own line and board"
+    )
     console.print(
-        f"Live game over websockets ({args.mode} mode): one operator seat per station, one event"
-        f" per participant per second for {args.seconds} s (grace {args.grace:g} s); daphne,"
+        f"Live game over websockets ({args.mode} mode, {sessions}): one operator seat per"
+        f" station, one event per participant per second for {args.seconds} s (grace"
+        f" {args.grace:g} s); daphne,"
         f" {database}; {os.cpu_count()} cores, clients and server on the same machine"
         f" (1-minute load average before the run: {_f(load_before, '.2f')})"
     )
@@ -619,6 +641,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=20, help="seconds of sending (D)")
     parser.add_argument("--grace", type=float, default=5.0, help="seconds to wait for replies")
     parser.add_argument("--mode", choices=["floor", "online"], default="floor")
+    parser.add_argument(
+        "--group",
+        type=int,
+        default=None,
+        help="split the participants into sessions of at most this many (e.g. 16: training"
+        " groups playing at once on one server); default: one session of N",
+    )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (logs)")
     args = parser.parse_args()

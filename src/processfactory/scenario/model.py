@@ -344,7 +344,9 @@ class Scenario(_Strict):
 
     def station_names(self, lang: str = "en") -> dict[str, str]:
         """Display name in ``lang`` per station id, in station order (:meth:`station_name`)."""
-        return {st.id: self.station_name(st.id, lang) for st in self.stations}
+        tr = self.translation(lang)
+        given = tr.stations if tr is not None else {}
+        return {st.id: given.get(st.id, st.name or st.id) for st in self.stations}
 
     @property
     def seconds_per_time_unit(self) -> float:

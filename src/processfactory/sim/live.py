@@ -342,7 +342,9 @@ class LiveLine(LineCore):
         hours = self._hours()
         leads = self._leads
         stations = []
-        for st in self._order:
+        with self._reading():
+            states = [self._state(st) for st in self._order]
+        for st, state in zip(self._order, states, strict=True):
             spec = st.spec
             queue, in_process, outbox = len(st.queue), st.in_process, len(st.outbox)
             stations.append(
@@ -358,7 +360,7 @@ class LiveLine(LineCore):
                     "cards": st.cards,
                     "cards_free": None if st.cards is None else st.cards - st.cards_used,
                     "human": st.human,
-                    "state": self._state(st),
+                    "state": state,
                     "idle": in_process == 0,
                 }
             )

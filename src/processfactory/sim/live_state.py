@@ -10,10 +10,11 @@ draws never depend on how the clock was advanced. Pure Python + numpy + polars (
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import math
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -587,16 +588,35 @@ class LineCore:
             held = held - st.dispatching if st.dispatching > 0 else 0
         return -(-held // st.spec.process_batch)
 
+    def _outbound(self) -> dict[str | None, list[tuple[StationState, int]]]:
+        """The finished units waiting in outboxes, by the station they go to, oldest first
+        (then by station and place in the outbox)."""
+        found: dict[str | None, list[tuple[float, int, int, StationState, int]]] = {}
+        for other in self._order:
+            for k, uid in enumerate(other.outbox):
+                unit = self._units[uid]
+                found.setdefault(unit.next, []).append((unit.done_at, other.index, k, other, uid))
+        return {
+            dest: [(f[3], f[4]) for f in sorted(units, key=lambda f: (f[0], f[1], f[2]))]
+            for dest, units in found.items()
+        }
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[None]:
+        """A view of every station at once: the outboxes are indexed once, not per station
+        (nothing changes while a view is read)."""
+        self._outbound_index = self._outbound()
+        try:
+            yield
+        finally:
+            self._outbound_index = None
+
+    _outbound_index: dict[str | None, list[tuple[StationState, int]]] | None = None
+
     def _upstream(self, st: StationState, need: int) -> list[tuple[StationState, int]]:
         """Floor mode: finished units of other outboxes going to ``st``, oldest first."""
-        found = [
-            (self._units[uid].done_at, other.index, k, other, uid)
-            for other in self._order
-            for k, uid in enumerate(other.outbox)
-            if self._units[uid].next == st.spec.id
-        ]
-        found.sort(key=lambda f: (f[0], f[1], f[2]))
-        return [(f[3], f[4]) for f in found[:need]]
+        index = self._outbound_index if self._outbound_index is not None else self._outbound()
+        return index.get(st.spec.id, [])[:need]
 
     # --- the computer ------------------------------------------------------------------------
 

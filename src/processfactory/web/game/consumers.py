@@ -20,10 +20,12 @@ import logging
 import math
 import random
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -78,6 +80,16 @@ class _GameConsumer(AsyncWebsocketConsumer):
     running: bool = False
     _ticker: asyncio.Task[None] | None = None
     _in_group: bool = False
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """Channels' ``dispatch`` without its ``aclose_old_connections()`` before every message:
+        that is a trip to the database thread per message, queued behind the events being
+        stored; every database call here goes through ``database_sync_to_async``, which
+        closes old connections itself."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def send_json(self, content: dict[str, Any]) -> None:
         await self.send(text_data=json.dumps(_plain(content), ensure_ascii=False))
@@ -146,8 +158,10 @@ def _seat(code: str, token: str) -> Seat | None:
 
 
 SEAT_REFETCH_SECONDS = 10.0
-"""How often a phone's socket re-reads its seat and round without being told of a change (a
-seat removed in the admin, a change made by another process without a channel layer)."""
+"""How often, on average, a phone's socket re-reads its seat and round without being told of
+a change (a seat removed in the admin, a change made by another process without a channel
+layer). Each socket draws its own interval around it, so phones that joined together do not
+re-read together (a burst of reads would hold back the events)."""
 
 
 @dataclass
@@ -156,21 +170,92 @@ class _SeatCache:
 
     seat: Seat
     round: GameRound | None
-    fetched: float
+    stale_at: float
+    """``time.monotonic()`` after which the seat and round are read again."""
 
 
 def _seat_state(seat_id: int, cache: _SeatCache | None) -> tuple[dict[str, Any], _SeatCache] | None:
     """The seat's view and what to keep for the next push (None when the seat was removed);
     ends a round whose clock has run out first."""
-    if cache is None or time.monotonic() - cache.fetched > SEAT_REFETCH_SECONDS:
+    if cache is None or time.monotonic() > cache.stale_at:
         seat = Seat.objects.select_related("session").filter(pk=seat_id, revoked=False).first()
         if seat is None:
             return None
-        cache = _SeatCache(seat, services.shown_round(seat.session), time.monotonic())
+        stale_at = time.monotonic() + random.uniform(0.5, 1.5) * SEAT_REFETCH_SECONDS
+        cache = _SeatCache(seat, services.shown_round(seat.session), stale_at)
     rnd = cache.round
     if services.expire_round(rnd):
         cache.round = services.shown_round(cache.seat.session)
     return protocol.seat_view(cache.seat, rnd=cache.round), cache
+
+
+GROUP_MAX = 500
+"""At most this many events are stored in one transaction."""
+
+
+def _recorded(requests: list[protocol.Request]) -> list[dict[str, Any] | Exception]:
+    """The replies to a group of events stored together; when storing them together fails,
+    each is tried on its own, so one event's error does not refuse the others."""
+    try:
+        return list(protocol.record_events(requests))
+    except Exception as err:
+        if len(requests) == 1:
+            return [err]
+    replies: list[dict[str, Any] | Exception] = []
+    for request in requests:
+        try:
+            replies.append(protocol.record_event(*request))
+        except Exception as err:  # noqa: BLE001 - handed to the event's consumer
+            replies.append(err)
+    return replies
+
+
+class _Recorder:
+    """Stores the events of all the phones of this process with a group commit: while one
+    group is being stored (one transaction), the events that arrive wait, and are then stored
+    together in the next. With one event at a time a group is that event; under load, a
+    group's queries and its commit are shared by many events."""
+
+    def __init__(self) -> None:
+        self.waiting: list[tuple[protocol.Request, asyncio.Future[dict[str, Any]]]] = []
+        self.task: asyncio.Task[None] | None = None
+
+    async def record(self, request: protocol.Request) -> dict[str, Any]:
+        """The reply to one event, once its group is stored (raises when it could not be)."""
+        future: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self.waiting.append((request, future))
+        if self.task is None or self.task.done():
+            self.task = asyncio.ensure_future(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        while self.waiting:
+            group, self.waiting = self.waiting[:GROUP_MAX], self.waiting[GROUP_MAX:]
+            try:
+                replies = await database_sync_to_async(_recorded)([r for r, _ in group])
+            except Exception as err:  # noqa: BLE001 - handed to every waiting consumer
+                replies = [err] * len(group)
+            for (_request, future), reply in zip(group, replies, strict=True):
+                if future.done():  # its consumer went away
+                    continue
+                if isinstance(reply, Exception):
+                    future.set_exception(reply)
+                else:
+                    future.set_result(reply)
+
+
+_recorders: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Recorder] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _recorder() -> _Recorder:
+    """The event loop's recorder (one per server process; tests run several loops)."""
+    loop = asyncio.get_running_loop()
+    recorder = _recorders.get(loop)
+    if recorder is None:
+        recorder = _recorders[loop] = _Recorder()
+    return recorder
 
 
 class SeatConsumer(_GameConsumer):
@@ -224,9 +309,7 @@ class SeatConsumer(_GameConsumer):
             await self.push()
             return
         try:
-            reply = await database_sync_to_async(protocol.record_event)(
-                self.code, self.token, message
-            )
+            reply = await _recorder().record((self.code, self.token, message))
         except Exception:
             # not stored, not answered: the phone keeps the event and resends it on reconnect
             log.exception("game %s: an event could not be recorded", self.code)

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from processfactory.web.game import results, services
+from processfactory.web.game import queries, results, services
 from processfactory.web.game.forms import (
     current_lang,
 )
-from processfactory.web.game.models import GameEvent, GameRound, GameSession
+from processfactory.web.game.models import GameRound, GameSession
 from processfactory.web.game.services import GameError, finite_number
 from processfactory.web.game.views import (
     _board_labels,
@@ -320,8 +320,7 @@ def replay_frames(rnd: GameRound) -> list[dict[str, Any]]:
         }
 
     frames: list[dict[str, Any]] = [{"step": 0, "event": None, "board": board(0.0)}]
-    events = GameEvent.objects.filter(round=rnd, voided_at__isnull=True).select_related("seat")
-    for step, event in enumerate(events.order_by("id"), start=1):
+    for step, event in enumerate(queries.events(rnd.pk), start=1):
         skipped = ""
         try:
             line.apply(live.action_of(event))
@@ -336,7 +335,7 @@ def replay_frames(rnd: GameRound) -> list[dict[str, Any]]:
                     "station": event.station,
                     "quantity": event.quantity,
                     "t": float(event.t),
-                    "seat": event.seat.name if event.seat is not None else "",
+                    "seat": event.seat_name or "",
                     "skipped": skipped,
                 },
                 "board": board(float(event.t)),

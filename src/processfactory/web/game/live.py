@@ -28,6 +28,7 @@ from typing import Any, TypeVar
 
 from processfactory.eventlog.schema import DEFAULT_BASE_TIME
 from processfactory.sim.live import Action, LiveError, LiveLine
+from processfactory.web.game import queries
 from processfactory.web.game.models import GameEvent, GameRound, GameSession, Seat
 
 log = logging.getLogger(__name__)
@@ -55,15 +56,15 @@ _cache: dict[int, _Entry] = {}
 
 
 def action_of(event: GameEvent) -> Action:
-    """The line's action of a stored event (its client id as the source, the seat's name)."""
-    seat_name = event.seat.name if event.seat_id is not None else None
+    """The line's action of a stored event read by ``queries.events`` (its client id as the
+    source, the seat's name)."""
     return Action(
         kind=event.kind,
         station=event.station,
         t=float(event.t),
         quantity=int(event.quantity),
         source=event.client_id,
-        actor=seat_name,
+        actor=event.seat_name,
     )
 
 
@@ -98,14 +99,6 @@ def base_time(rnd: GameRound) -> datetime:
     return rnd.started_at or DEFAULT_BASE_TIME
 
 
-def _events(rnd: GameRound, after: int = 0) -> list[GameEvent]:
-    return list(
-        GameEvent.objects.filter(round_id=rnd.pk, voided_at__isnull=True, id__gt=after)
-        .select_related("seat")
-        .order_by("id")
-    )
-
-
 def _line_options(rnd: GameRound) -> dict[str, Any]:
     """How a round's line is made (everything but the scenario and the events)."""
     from processfactory.web.game.services import round_length
@@ -133,7 +126,7 @@ def build(rnd: GameRound, *, until: float | None = None) -> tuple[LiveLine, int]
     event's id (0 without events). Not cached."""
     from processfactory.web.game.services import round_scenario
 
-    events = _events(rnd)
+    events = queries.events(rnd.pk)
     line, skipped = LiveLine.replay(
         round_scenario(rnd), [action_of(ev) for ev in events], until=until, **_line_options(rnd)
     )
@@ -160,7 +153,7 @@ def _caught_up(rnd: GameRound) -> _Entry:
         entry = _Entry(line, last, voided, time.monotonic())
         _cache[rnd.pk] = entry
         return entry
-    for event in _events(rnd, entry.last_event_id):
+    for event in queries.events(rnd.pk, entry.last_event_id):
         try:
             entry.line.apply(action_of(event))
         except LiveError as err:

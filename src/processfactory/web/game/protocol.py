@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -24,10 +24,9 @@ from django.utils.translation import gettext as _
 
 from processfactory.scenario.model import Scenario
 from processfactory.sim.live import Action, LiveError, LiveLine
-from processfactory.web.game import live
+from processfactory.web.game import live, queries
 from processfactory.web.game.models import GameEvent, GameRound, GameSession, Seat
 from processfactory.web.game.services import (
-    ACTIVE,
     GameError,
     can_run_session,
     expire_round,
@@ -188,129 +187,206 @@ def _event_time(rnd: GameRound, line: LiveLine, message: _EventMessage, now: dat
     return min(clock, max(0.0, round_clock(rnd, tapped)))
 
 
+Request = tuple[str, str, Any]
+"""One event as a phone sent it: the session's join code, the seat's token and the message (its
+JSON text or the decoded object)."""
+
+
 def record_event(
     code: str, token: str, message: Any, now: datetime | None = None
 ) -> dict[str, Any]:
     """Validate and store one event sent by a seat; the protocol's reply (``ack``/``refused``).
+    :func:`record_events` with one event."""
+    return record_events([(code, token, message)], now)[0]
 
-    ``message`` is the client's JSON text or its decoded object. The event is validated
-    against the round's line caught up from the database, inside the transaction that stores
-    it, so an acknowledged event is stored and valid. A client id already stored in the session
-    is acknowledged again (``duplicate``) and not stored twice.
+
+def record_events(requests: Sequence[Request], now: datetime | None = None) -> list[dict[str, Any]]:
+    """Validate and store events sent by seats, together in one transaction (a group commit);
+    the protocol's reply to each (``ack``/``refused``), in order.
+
+    Each event is validated in turn against its round's line caught up from the database,
+    inside the transaction that stores it, so an acknowledged event is stored and valid. A
+    client id already stored in the session, or earlier in ``requests``, is acknowledged again
+    (``duplicate``) and not stored twice. When the transaction fails nothing of it is stored
+    and the error is raised: none of its events may be acknowledged.
     """
     now = now or timezone.now()
-    code = (code or "").strip().upper()
-    seat = (
-        Seat.objects.filter(session__code=code, token=token, revoked=False)
-        .select_related("session")
-        .first()
-        if code and token
-        else None
-    )
+    batch = _Batch(now)
+    seats = _seats(requests)
+    for index, (code, token, message) in enumerate(requests):
+        code = (code or "").strip().upper()
+        seat = seats.get((code, token)) if code and token else None
+        decoded = _decoded(message)
+        parsed = _event_message(decoded)
+        if parsed is None or seat is None:
+            batch.replies[index] = _early_refusal(code, seat, decoded, parsed)
+        else:
+            batch.add(index, seat, parsed)
+    try:
+        batch.store()
+    except IntegrityError:
+        # a client id stored meanwhile by another connection (a resend racing the first send):
+        # nothing of the batch was stored; each event again on its own
+        if len(batch.items) > 1:
+            for item in batch.items:
+                batch.replies[item.index] = record_event(*requests[item.index], now)
+        else:
+            item = batch.items[0]
+            stored = queries.stored({item.seat.session_id}, {item.message.id})
+            event = stored.get((item.seat.session_id, item.message.id))
+            if event is None:
+                raise
+            batch.replies[item.index] = _ack(event, duplicate=True)
+    return [batch.replies[index] for index in range(len(requests))]
+
+
+def _seats(requests: Sequence[Request]) -> dict[tuple[str, str], Seat]:
+    """The seats that are in their session, by ``(join code, token)``, with their sessions
+    (one object per session: its scenario is read once)."""
+    found = queries.seats({token for code, token, _ in requests if code and token})
+    sessions = queries.sessions({seat.session_id for seat in found})
+    for seat in found:
+        seat.session = sessions[seat.session_id]
+    return {(seat.session_code, seat.token): seat for seat in found}
+
+
+def _early_refusal(
+    code: str, seat: Seat | None, decoded: Any, parsed: _EventMessage | None
+) -> dict[str, Any]:
+    """The refusal of a message that is not an event, or of a device not in the session."""
     session = seat.session if seat is not None else session_by_code(code)
     language = session.language if session is not None else settings.LANGUAGE_CODE
     with translation.override(language):
-        decoded = _decoded(message)
-        parsed = _event_message(decoded)
         if parsed is None:
             return _refused(_message_id(decoded), "bad_message")
-        if seat is None or session is None:
-            return _refused(parsed.id, "not_in_session")
-        return _record(session, seat, parsed, now)
-
-
-def _stored(session: GameSession, client_id: str) -> GameEvent | None:
-    """The event already stored under ``client_id`` (only what an ack needs), or None."""
-    found = GameEvent.objects.filter(session=session, client_id=client_id).only("client_id", "t")
-    return next(iter(found.order_by()[:1]), None)
+        return _refused(parsed.id, "not_in_session")
 
 
 def _active_round(session: GameSession, now: datetime) -> GameRound | None:
     """The session's running or paused round, its row locked (call in a transaction); a
     running round whose clock has run out is ended first."""
-    rnd = next(
-        iter(
-            GameRound.objects.select_for_update()
-            .filter(session=session, status__in=ACTIVE)
-            .order_by("number")[:1]
-        ),
-        None,
-    )
-    if rnd is not None:
-        rnd.session = session  # the seat's, already read: no second read of its YAML
+    rnd = queries.active_round(session)
     if rnd is not None and expire_round(rnd, now):
         return None
     return rnd
 
 
-def _record(
-    session: GameSession, seat: Seat, message: _EventMessage, now: datetime
-) -> dict[str, Any]:
-    # One transaction: the round's row is locked, so events of a round are validated and
-    # stored one after the other (also across server processes); the duplicate check comes
-    # first, so a resend is acknowledged again even after the round ended.
-    rnd: GameRound | None = None
-    try:
-        with transaction.atomic():
-            stored = _stored(session, message.id)
-            if stored is not None:
-                return _ack(stored, duplicate=True)
-            rnd = _active_round(session, now)
-            if rnd is None or rnd.status != GameRound.Status.RUNNING:
-                return _refused(message.id, "round_not_running")
-            scenario = round_scenario(rnd)
-            if not any(st.id == message.station for st in scenario.stations):
-                return _refused(message.id, "unknown_station", message.station)
-            label = station_label(scenario, message.station)
-            if not _may_record(seat, message.kind, message.station):
-                return _refused(message.id, "station_not_owned", label)
-            with live.lock:
-                line = live.get_line(rnd)
-                action = Action(
-                    kind=message.kind,
-                    station=message.station,
-                    t=_event_time(rnd, line, message, now),
-                    quantity=message.quantity,
-                    source=message.id,
-                    actor=seat.name,
-                )
-                try:
-                    result = line.apply(action)
-                except LiveError as err:
-                    return _refused(message.id, err.code, label)
-                try:
-                    event = GameEvent.objects.create(
-                        session=session,
-                        round=rnd,
-                        client_id=message.id,
-                        seat=seat,
-                        kind=message.kind,
-                        station=message.station,
-                        quantity=message.quantity,
-                        t=float(result.t),
-                        units=[int(u) for u in result.units],
-                        payload=_payload(message, result.duration),
-                        recorded_at=now,
-                    )
-                except BaseException:
-                    live.drop(rnd.pk)  # the line holds an event that was not stored
-                    raise
-                live.committed(rnd, event.pk)
-            if seat.last_seen is None or now - seat.last_seen > LAST_SEEN_EVERY:
-                Seat.objects.filter(pk=seat.pk).update(last_seen=now)
-    except IntegrityError:
-        # the same id stored meanwhile by another connection (a resend racing the first send)
-        if rnd is not None:
-            live.drop(rnd.pk)
-        stored = _stored(session, message.id)
-        if stored is None:
+@dataclass
+class _Item:
+    """An event of a batch: where its reply goes, who sent it, and what acknowledges it."""
+
+    index: int
+    seat: Seat
+    message: _EventMessage
+    event: GameEvent | None = None
+    duplicate: bool = False
+
+
+class _Batch:
+    """The events of one group commit (:func:`record_events`)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.replies: dict[int, dict[str, Any]] = {}
+        self.items: list[_Item] = []
+        self.sessions: dict[int, GameSession] = {}
+        self.lines: dict[int, LiveLine] = {}
+        """The cached lines (by round id) that get the batch's events."""
+
+    def add(self, index: int, seat: Seat, message: _EventMessage) -> None:
+        self.sessions[seat.session_id] = seat.session
+        self.items.append(_Item(index, seat, message))
+
+    def store(self) -> None:
+        """Validate and store the items in one transaction; their acks and refusals."""
+        if not self.items:
+            return
+        try:
+            with transaction.atomic():
+                self._store()
+        except BaseException:
+            for round_id in self.lines:
+                live.drop(round_id)  # the line holds events that were not stored
             raise
-        return _ack(stored, duplicate=True)
-    except BaseException:
-        if rnd is not None:
-            live.drop(rnd.pk)
-        raise
-    return _ack(event, duplicate=False)
+        for item in self.items:
+            if item.event is not None:
+                self.replies[item.index] = _ack(item.event, duplicate=item.duplicate)
+
+    def _store(self) -> None:
+        # The sessions' rounds are locked first (always in the same order, so two server
+        # processes never wait for each other): the events of a round are validated and
+        # stored one after the other, also across processes, and a resend racing its first
+        # send through another process finds it stored. Then the duplicate check, before any
+        # round check, so a resend is acknowledged again even after the round ended.
+        rounds = {pk: _active_round(self.sessions[pk], self.now) for pk in sorted(self.sessions)}
+        stored = queries.stored(set(self.sessions), {item.message.id for item in self.items})
+        new: list[GameEvent] = []
+        with live.lock:
+            for item in self.items:
+                key = (item.seat.session_id, item.message.id)
+                if key in stored:
+                    item.event, item.duplicate = stored[key], True
+                    continue
+                session = self.sessions[item.seat.session_id]
+                with translation.override(session.language):
+                    event = self._validated(item, rounds[session.pk])
+                if event is not None:
+                    item.event = stored[key] = event
+                    new.append(event)
+            queries.insert_events(new)
+            for event in new:
+                live.committed(event.round, event.pk)
+        seen = {
+            ev.seat_id
+            for ev in new
+            if ev.seat.last_seen is None or self.now - ev.seat.last_seen > LAST_SEEN_EVERY
+        }
+        if seen:
+            Seat.objects.filter(pk__in=seen).update(last_seen=self.now)
+
+    def _validated(self, item: _Item, rnd: GameRound | None) -> GameEvent | None:
+        """The event to store for ``item``, applied to its round's line; None when refused."""
+        message = item.message
+        if rnd is None or rnd.status != GameRound.Status.RUNNING:
+            self.replies[item.index] = _refused(message.id, "round_not_running")
+            return None
+        scenario = round_scenario(rnd)
+        if not any(st.id == message.station for st in scenario.stations):
+            self.replies[item.index] = _refused(message.id, "unknown_station", message.station)
+            return None
+        label = station_label(scenario, message.station)
+        if not _may_record(item.seat, message.kind, message.station):
+            self.replies[item.index] = _refused(message.id, "station_not_owned", label)
+            return None
+        line = self.lines.get(rnd.pk)
+        if line is None:  # caught up from the database once per batch
+            line = self.lines[rnd.pk] = live.get_line(rnd)
+        action = Action(
+            kind=message.kind,
+            station=message.station,
+            t=_event_time(rnd, line, message, self.now),
+            quantity=message.quantity,
+            source=message.id,
+            actor=item.seat.name,
+        )
+        try:
+            result = line.apply(action)
+        except LiveError as err:
+            self.replies[item.index] = _refused(message.id, err.code, label)
+            return None
+        return GameEvent(
+            session=rnd.session,
+            round=rnd,
+            client_id=message.id,
+            seat=item.seat,
+            kind=message.kind,
+            station=message.station,
+            quantity=message.quantity,
+            t=float(result.t),
+            units=[int(u) for u in result.units],
+            payload=_payload(message, result.duration),
+            recorded_at=self.now,
+        )
 
 
 def _payload(message: _EventMessage, duration: float | None) -> dict[str, Any]:
@@ -383,10 +459,12 @@ def round_info(rnd: GameRound | None, now: datetime | None = None) -> dict[str, 
 
 
 def _named_stations(scenario: Scenario, items: list[dict[str, Any]], lang: str) -> None:
+    """Name the line's stations in ``items`` in ``lang`` (a phone's one or two, or the board's
+    whole line: named at once)."""
+    names = scenario.station_names(lang) if len(items) > 2 else {}
     for item in items:
-        sid = item.get("id")
-        if isinstance(sid, str) and any(st.id == sid for st in scenario.stations):
-            item["name"] = scenario.station_name(sid, lang)
+        sid = str(item["id"])
+        item["name"] = names.get(sid) or scenario.station_name(sid, lang)
 
 
 def _snapshot(line: LiveLine, scenario: Scenario, lang: str) -> dict[str, Any]:
@@ -468,6 +546,7 @@ __all__ = [
     "ROLE_KINDS",
     "board_snapshot",
     "record_event",
+    "record_events",
     "refusal_message",
     "refused",
     "round_info",
