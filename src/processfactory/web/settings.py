@@ -89,7 +89,11 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # redis-py 8 reads with a 5-second socket timeout by default, the time the layer's
+            # blocking receive (BZPOPMIN) waits on the server: an idle socket's receive then
+            # fails and its consumer is closed (django/channels_redis#422). A longer timeout
+            # keeps idle sockets open and still notices a dead Redis.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}]},
         }
     }
 else:

@@ -278,10 +278,10 @@ def test_an_event_that_breaks_does_not_take_its_group_down(
         await good.connect()
         await bad.connect()
         cut, pack = event("start", "cut"), event("down", "pack")
-        recorder = consumers._recorder()
+        record = consumers._trips().record
         replies = await asyncio.gather(
-            recorder.record((seats["cutter"].session.code, seats["cutter"].token, cut)),
-            recorder.record((seats["packer"].session.code, seats["packer"].token, pack)),
+            record((seats["cutter"].session.code, seats["cutter"].token, cut)),
+            record((seats["packer"].session.code, seats["packer"].token, pack)),
             return_exceptions=True,
         )
         assert replies[0]["type"] == "ack"  # type: ignore[index]

@@ -314,7 +314,7 @@ class _Batch:
 
     def _store(self) -> None:
         # The sessions' rounds are locked first (always in the same order, so two server
-        # processes never wait for each other): the events of a round are validated and
+        # processes never deadlock): the events of a round are validated and
         # stored one after the other, also across processes, and a resend racing its first
         # send through another process finds it stored. Then the duplicate check, before any
         # round check, so a resend is acknowledged again even after the round ended.

@@ -51,15 +51,31 @@ def seats(tokens: Collection[str]) -> list[Seat]:
     return list(Seat.objects.raw(_seats_sql(len(tokens)), list(tokens)))
 
 
+@functools.cache
+def _sessions_sql(count: int) -> str:
+    return (
+        f"SELECT * FROM {_table(GameSession)} "
+        f"WHERE {_column(GameSession, 'id')} IN ({_placeholders(range(count))})"
+    )
+
+
 def sessions(ids: Collection[int]) -> dict[int, GameSession]:
     """The sessions of these ids, by id."""
     if not ids:
         return {}
-    sql = (
-        f"SELECT * FROM {_table(GameSession)} "
-        f"WHERE {_column(GameSession, 'id')} IN ({_placeholders(ids)})"
+    found = GameSession.objects.raw(_sessions_sql(len(ids)), list(ids))
+    return {session.pk: session for session in found}
+
+
+@functools.cache
+def _stored_sql(sessions: int, client_ids: int) -> str:
+    return (
+        f"SELECT {_column(GameEvent, 'id')}, {_column(GameEvent, 'session')}, "
+        f"{_column(GameEvent, 'client_id')}, {_column(GameEvent, 't')} "
+        f"FROM {_table(GameEvent)} "
+        f"WHERE {_column(GameEvent, 'session')} IN ({_placeholders(range(sessions))}) "
+        f"AND {_column(GameEvent, 'client_id')} IN ({_placeholders(range(client_ids))})"
     )
-    return {session.pk: session for session in GameSession.objects.raw(sql, list(ids))}
 
 
 def stored(session_ids: Collection[int], client_ids: Collection[str]) -> dict[tuple[int, str], Any]:
@@ -67,13 +83,7 @@ def stored(session_ids: Collection[int], client_ids: Collection[str]) -> dict[tu
     client id)``: only ``pk``, ``client_id`` and ``t`` (what an acknowledgement says)."""
     if not session_ids or not client_ids:
         return {}
-    event = _table(GameEvent)
-    sql = (
-        f"SELECT {_column(GameEvent, 'id')}, {_column(GameEvent, 'session')}, "
-        f"{_column(GameEvent, 'client_id')}, {_column(GameEvent, 't')} FROM {event} "
-        f"WHERE {_column(GameEvent, 'session')} IN ({_placeholders(session_ids)}) "
-        f"AND {_column(GameEvent, 'client_id')} IN ({_placeholders(client_ids)})"
-    )
+    sql = _stored_sql(len(session_ids), len(client_ids))
     found = GameEvent.objects.raw(sql, [*session_ids, *client_ids])
     return {(ev.session_id, ev.client_id): ev for ev in found}
 
@@ -116,21 +126,30 @@ def events(round_id: int, after: int = 0) -> list[GameEvent]:
     return list(GameEvent.objects.raw(_events_sql(), [round_id, after]))
 
 
+def _insert_fields() -> list[Any]:
+    return [f for f in GameEvent._meta.concrete_fields if not f.primary_key]
+
+
+@functools.cache
+def _insert_sql(count: int) -> str:
+    fields = _insert_fields()
+    columns = ", ".join(_column(GameEvent, f.name) for f in fields)
+    rows = ", ".join([f"({_placeholders(fields)})"] * count)
+    return (
+        f"INSERT INTO {_table(GameEvent)} ({columns}) VALUES {rows} "
+        f"RETURNING {_column(GameEvent, 'id')}"
+    )
+
+
 def insert_events(new: list[GameEvent]) -> None:
     """Store new events in one statement and set their ids (``RETURNING``: SQLite ≥ 3.35 and
     PostgreSQL; the ids come back in the order of the rows, as ``bulk_create`` relies on)."""
     if not new:
         return
-    fields = [f for f in GameEvent._meta.concrete_fields if not f.primary_key]
-    columns = ", ".join(_column(GameEvent, f.name) for f in fields)
-    rows = ", ".join([f"({_placeholders(fields)})"] * len(new))
-    sql = (
-        f"INSERT INTO {_table(GameEvent)} ({columns}) VALUES {rows} "
-        f"RETURNING {_column(GameEvent, 'id')}"
-    )
+    fields = _insert_fields()
     params = [f.get_db_prep_save(getattr(ev, f.attname), connection) for ev in new for f in fields]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(_insert_sql(len(new)), params)
         ids = [row_id for (row_id,) in cursor.fetchall()]
     for event, event_id in zip(new, ids, strict=True):
         event.pk = event_id
