@@ -5,7 +5,8 @@
 - :class:`BoardConsumer` — ``ws/game/<CODE>/board/``: the projector board and the trainer's
   page, for a logged-in user who may run the session; gets ``board`` messages.
 
-Both push their message at most twice a second while a round is running, and at once when the
+The board is pushed twice a second while a round is running, a phone once a second online
+and every 2 s on the floor (and after each of its own events); both at once when the
 session's group (``game.<CODE>``) gets ``game.changed`` (a round started, paused, resumed or
 ended, an event voided: ``services.notify``). A message that is not JSON, or not a message of
 the protocol, gets ``refused`` with ``bad_message``; nothing a client sends raises to it.
@@ -45,7 +46,10 @@ CLOSE_FORBIDDEN = 4403
 """Close code for an unknown seat token or a user who may not watch the board."""
 CLOSE_SERVER_ERROR = 1011
 TICK_SECONDS = 0.5
-"""How often a running online round's views are pushed (the computer moves between events)."""
+"""How often a running round's board is pushed (the computer moves between events online)."""
+ONLINE_TICK_SECONDS = 1.0
+"""How often a running online round's phone views are pushed: the computer's moves show within
+a second, and the phone moves its progress bars on between pushes (the round clock)."""
 FLOOR_TICK_SECONDS = 2.0
 """How often a running floor round's phone views are pushed: they change only by events, and a
 phone gets its view at once after each of its own events (the clock runs on the phone)."""
@@ -318,7 +322,7 @@ class SeatConsumer(_GameConsumer):
         await self._join_group()
         await self.push()
         floor = seat.session.mode == GameSession.Mode.FLOOR
-        self._start_ticker(FLOOR_TICK_SECONDS if floor else TICK_SECONDS)
+        self._start_ticker(FLOOR_TICK_SECONDS if floor else ONLINE_TICK_SECONDS)
 
     async def push(self) -> None:
         if self.seat_id is None:
