@@ -61,6 +61,8 @@ test-web: $(TEST_STAMP) $(NODE_STAMP)
 bench: $(TEST_STAMP)
 	$(PY) benchmarks/engine_vs_simpy.py
 	$(PY) benchmarks/live_game_load.py --participants 16,96,200 --seconds 20
+	$(PY) benchmarks/live_game_load.py --participants 200 --group 16 --seconds 20
+	$(PY) benchmarks/live_game_load.py --participants 200 --mode online --seconds 20
 
 ## make lint: ruff (lint and format) and mypy --strict on the package.
 lint: $(TEST_STAMP)
