@@ -14,7 +14,8 @@ Fixtures (besides the personas of ``web.base``):
 An autouse fixture empties the process's cache of lines (``game.live.clear()``) before and after
 every test: database ids are reused between tests, so a cached line must not outlive its test.
 
-Helpers (import from ``web.game.conftest``): ``LINE_YAML``/``PLAN_YAML``, ``T0`` (a fixed start
+Helpers (import from ``web.game.conftest``): ``LINE_YAML``/``PLAN_YAML``,
+``new_floor_session(trainer, training)`` (what ``floor_session`` is made by), ``T0`` (a fixed start
 time: pass ``now=at(seconds)`` to the services), ``at(seconds)`` (``T0`` + seconds),
 ``event(kind, station, ...)`` (a protocol event message with a fresh id), ``ORIGIN`` (the
 websocket headers an allowed browser sends), ``seat_url``/``board_url``, ``seat_socket(seat)``
@@ -179,18 +180,24 @@ def plan_yaml() -> str:
     return PLAN_YAML
 
 
-@pytest.fixture
-def floor_session(trainer_a: User, training_a: Training) -> GameSession:
+def new_floor_session(trainer: User, training: Training) -> GameSession:
+    """A floor game of the two-bench line run by ``trainer`` for ``training``: 10-minute
+    rounds, in Russian."""
     return create_session(
-        trainer_a,
+        trainer,
         title="Floor game",
         mode=GameSession.Mode.FLOOR,
         round_minutes=10,
-        training=training_a,
+        training=training,
         scenario_yaml=LINE_YAML,
         plan_yaml=PLAN_YAML,
         language="ru",
     )
+
+
+@pytest.fixture
+def floor_session(trainer_a: User, training_a: Training) -> GameSession:
+    return new_floor_session(trainer_a, training_a)
 
 
 @pytest.fixture

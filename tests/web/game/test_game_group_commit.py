@@ -18,16 +18,15 @@ from django.contrib.auth.models import User
 from django.db import OperationalError
 
 from processfactory.web.game import consumers, protocol, queries
-from processfactory.web.game.models import GameEvent, GameSession, Seat
+from processfactory.web.game.models import GameEvent, Seat
 from processfactory.web.game.protocol import board_snapshot, record_event, record_events
-from processfactory.web.game.services import create_session, join_session, start_round
+from processfactory.web.game.services import join_session, start_round
 from processfactory.web.registry.models import Training
 from web.game.conftest import (
-    LINE_YAML,
-    PLAN_YAML,
     T0,
     at,
     event,
+    new_floor_session,
     of_type,
     receive_until,
     reply_to,
@@ -39,16 +38,7 @@ from web.game.conftest import (
 def _game(trainer: User, training: Training, *, start: bool = True) -> dict[str, Seat]:
     """A floor game of the two-bench line (in Russian) with a timekeeper, a cutter and a
     packer; round 1 started at ``T0`` unless ``start`` is False."""
-    session = create_session(
-        trainer,
-        title="Floor game",
-        mode=GameSession.Mode.FLOOR,
-        round_minutes=10,
-        training=training,
-        scenario_yaml=LINE_YAML,
-        plan_yaml=PLAN_YAML,
-        language="ru",
-    )
+    session = new_floor_session(trainer, training)
     seats = {
         "timekeeper": join_session(session.code, name="Tim", role=Seat.Role.TIMEKEEPER),
         "cutter": join_session(session.code, name="Cora", role="operator", stations=["cut"]),
