@@ -6,12 +6,11 @@ Run in the PostgreSQL/Redis variant of the web tests (``.ci/run``); skipped with
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 
 import pytest
 from channels.layers import get_channel_layer
-
-from web.game.conftest import run
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("PF_REDIS_URL"), reason="needs Redis (set PF_REDIS_URL)"
@@ -33,4 +32,6 @@ def test_an_idle_receive_outlasts_the_blocking_read() -> None:
         await layer.send(channel, {"type": "game.changed"})
         assert (await asyncio.wait_for(waiting, 5))["type"] == "game.changed"
 
-    run(body)
+    # a loop of its own, in a thread of its own (the browser tests' loop may run in this one)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, body()).result()
