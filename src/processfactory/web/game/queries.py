@@ -32,7 +32,7 @@ def _placeholders(values: Collection[Any]) -> str:
     return ", ".join(["%s"] * len(values))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # by group size: the usual sizes
 def _seats_sql(count: int) -> str:
     seat, session = _table(Seat), _table(GameSession)
     return (
@@ -51,7 +51,7 @@ def seats(tokens: Collection[str]) -> list[Seat]:
     return list(Seat.objects.raw(_seats_sql(len(tokens)), list(tokens)))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # by group size: the usual sizes
 def _sessions_sql(count: int) -> str:
     return (
         f"SELECT * FROM {_table(GameSession)} "
@@ -67,7 +67,7 @@ def sessions(ids: Collection[int]) -> dict[int, GameSession]:
     return {session.pk: session for session in found}
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # by group size: the usual sizes
 def _stored_sql(sessions: int, client_ids: int) -> str:
     return (
         f"SELECT {_column(GameEvent, 'id')}, {_column(GameEvent, 'session')}, "
@@ -130,7 +130,7 @@ def _insert_fields() -> list[Any]:
     return [f for f in GameEvent._meta.concrete_fields if not f.primary_key]
 
 
-@functools.cache
+@functools.lru_cache(maxsize=64)  # by group size: the usual sizes
 def _insert_sql(count: int) -> str:
     fields = _insert_fields()
     columns = ", ".join(_column(GameEvent, f.name) for f in fields)
