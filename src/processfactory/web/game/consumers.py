@@ -379,8 +379,7 @@ def _may_watch(user: Any, code: str) -> bool:
 
 def _board(code: str) -> dict[str, Any]:
     session = GameSession.objects.get(code=code)
-    services.expire_current_round(session)
-    return protocol.board_snapshot(session)
+    return protocol.board_snapshot(session, rnd=services.show_round(session))
 
 
 class BoardConsumer(_GameConsumer):

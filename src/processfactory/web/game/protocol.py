@@ -430,11 +430,6 @@ def void_event(event: GameEvent, user: Any, reason: str) -> GameEvent:
 # What the phones and the board show
 
 
-def round_line(rnd: GameRound) -> LiveLine:
-    """The round's line: its stored non-voided events (cached, caught up from the database)."""
-    return live.get_line(rnd)
-
-
 def _shown_time(rnd: GameRound, now: datetime | None) -> float | None:
     """The clock a view of the round shows (None before it started)."""
     if rnd.status == GameRound.Status.PLANNED:
@@ -518,10 +513,13 @@ def seat_view(
     return view
 
 
-def board_snapshot(session: GameSession, now: datetime | None = None) -> dict[str, Any]:
-    """The ``board`` message: the round shown (being played, else the last ended one, else the
-    first planned one), the line's snapshot, how many seats joined, the join code."""
-    rnd = shown_round(session)
+def board_snapshot(
+    session: GameSession, now: datetime | None = None, *, rnd: GameRound | None = None
+) -> dict[str, Any]:
+    """The ``board`` message: the round shown (``rnd``, default the session's shown round:
+    being played, else the last ended one, else the first planned one), the line's snapshot,
+    how many seats joined, the join code."""
+    rnd = rnd or shown_round(session)
     snapshot = None
     if rnd is not None:
         scenario = round_scenario(rnd)
@@ -550,7 +548,6 @@ __all__ = [
     "refusal_message",
     "refused",
     "round_info",
-    "round_line",
     "seat_stations",
     "seat_view",
     "void_event",

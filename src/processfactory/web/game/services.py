@@ -716,6 +716,15 @@ def expire_current_round(session: GameSession, now: datetime | None = None) -> b
     return expire_round(current_round(session), now)
 
 
+def show_round(session: GameSession, now: datetime | None = None) -> GameRound | None:
+    """The round to show now (:func:`shown_round`), a running round whose clock ran out ended
+    first (what :func:`expire_current_round` then :func:`shown_round` give, read once)."""
+    rnd = shown_round(session)
+    if expire_round(rnd, now):
+        rnd = shown_round(session)
+    return rnd
+
+
 # ---------------------------------------------------------------------------------------------
 # Telling the connected phones and boards
 
@@ -758,6 +767,7 @@ __all__ = [
     "current_round",
     "end_round",
     "expire_current_round",
+    "show_round",
     "finite_number",
     "expire_round",
     "group_name",

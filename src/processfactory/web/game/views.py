@@ -299,9 +299,9 @@ def _station_names(session: GameSession, rnd: GameRound | None = None) -> dict[s
     return names
 
 
-def _snapshot(session: GameSession) -> dict[str, Any]:
+def _snapshot(session: GameSession, rnd: GameRound | None = None) -> dict[str, Any]:
     try:
-        return protocol.board_snapshot(session)
+        return protocol.board_snapshot(session, rnd=rnd)
     except GameError:
         return {}
 
@@ -447,9 +447,8 @@ def _board_labels(session: GameSession) -> dict[str, str]:
 @role_required()
 def board(request: HttpRequest, code: str) -> HttpResponse:
     session = _session(request, code)
-    services.expire_current_round(session)
     join_url = _join_url(request, session)
-    shown = services.shown_round(session)
+    shown = services.show_round(session)
     return render(
         request,
         "game/board.html",
@@ -459,7 +458,7 @@ def board(request: HttpRequest, code: str) -> HttpResponse:
             "qr": _qr_svg(join_url),
             "timer": _timer(session, shown),
             "ws_path": _ws_path(session, "board"),
-            "snapshot": _snapshot(session),
+            "snapshot": _snapshot(session, shown),
             "labels": _board_labels(session),
             "station_names": _station_names(session, shown),
         },
