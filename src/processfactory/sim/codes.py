@@ -24,6 +24,7 @@ NEED_SAMPLES = 1
 NEED_UNITS = 2
 NEED_EVENTS = 3
 STUCK = 4
+TIE = 5  # the serial-line recursion met simultaneous events at the window's edge: run the calendar
 
 # server states
 IDLE = 0
@@ -73,7 +74,8 @@ IP_ARRIVAL_STREAM = 8
 IP_PRODUCT_STREAM = 9
 IP_N_ORDERS = 10
 IP_N_PRIO = 11
-N_IP = 12
+IP_SERIAL = 12  # 1: the line qualifies for the serial-line recursion (kernel_serial)
+N_IP = 13
 
 # layout of the float parameter vector `fp`
 FP_DURATION = 0  # inf: none

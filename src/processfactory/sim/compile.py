@@ -72,6 +72,38 @@ def _distances(scn: Scenario) -> np.ndarray:
     return dist
 
 
+def _serial_line(
+    scn: Scenario,
+    routes: list[list[int]],
+    servers: np.ndarray,
+    setup_kind: np.ndarray,
+    kanban: np.ndarray,
+    def_rate: np.ndarray,
+    tbf_stream: np.ndarray,
+    dist: np.ndarray,
+) -> bool:
+    """Whether the kernel may run the line by the serial-line recursion (kernel_serial)."""
+    run, rel = scn.run, scn.release
+    return (
+        len(routes) == 1
+        and routes[0] == list(range(len(scn.stations)))
+        and not scn.operators
+        and bool(np.all(servers == 1))
+        and not np.any(setup_kind)
+        and all(st.process_batch == 1 and st.transfer_batch == 1 for st in scn.stations)
+        and not np.any(def_rate > 0)
+        and bool(np.all(tbf_stream < 0))
+        and bool(np.all(kanban < 0))
+        and not np.any(dist)
+        and rel.policy in ("push", "conwip")
+        and rel.source in ("saturated", "arrivals")
+        and run.units is not None
+        and run.units >= 1
+        and run.duration is None
+        and run.warmup_time == 0
+    )
+
+
 def _expected_units(scn: Scenario, bottleneck_time: float) -> int:
     """A generous estimate of the units a run creates (the kernel asks for more if needed)."""
     run, rel = scn.run, scn.release
@@ -244,6 +276,10 @@ def compile_scenario(scn: Scenario) -> CompiledScenario:
     fp[K.FP_WARMUP_TIME] = scn.run.warmup_time
     metres_per_time_unit = scn.layout.walking_speed * scn.seconds_per_time_unit
     fp[K.FP_TIME_PER_METRE] = 1.0 / metres_per_time_unit
+    distances = _distances(scn)
+    ip[K.IP_SERIAL] = int(
+        _serial_line(scn, routes, servers, setup_kind, kanban, def_rate, tbf_stream, distances)
+    )
 
     material = np.array(
         [(p.material_cost if p.material_cost is not None else scn.costs.material) for p in products]
@@ -292,7 +328,7 @@ def compile_scenario(scn: Scenario) -> CompiledScenario:
             "op_prio": op_prio,
             "op_can": op_can,
             "op_start": op_start,
-            "dist": _distances(scn),
+            "dist": distances,
         },
         orders={"ord_time": ord_time, "ord_qty": ord_qty, "ord_prod": ord_prod, "ord_due": ord_due},
         streams=streams,

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -21,11 +23,35 @@ class SimulationError(RuntimeError):
     """The run cannot go on (e.g. the line is stuck); the message says where and when."""
 
 
+_SIM_DIR = Path(__file__).resolve().parent
+
+
+def _drop_stale_kernel_cache(here: Path = _SIM_DIR) -> None:
+    """numba checks a cached function against its own source file only, but the kernel is
+    compiled from several modules (its callees and constants are baked into run_kernel's cache
+    entry): after a change to any of them, drop the cached kernel so it is compiled afresh
+    instead of running stale code. Where __pycache__ is not writable numba caches elsewhere."""
+    sources = [*sorted(here.glob("kernel*.py")), here / "layout.py", here / "codes.py"]
+    sources.append(here.parent / "eventlog" / "schema.py")
+    digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
+    cache = here / "__pycache__"
+    stamp = cache / "kernel.sources"
+    try:
+        if stamp.exists() and stamp.read_text() == digest:
+            return
+        for f in cache.glob("kernel*.nb[ic]"):
+            f.unlink(missing_ok=True)
+        stamp.write_text(digest)
+    except OSError:
+        pass
+
+
 def kernel() -> Callable[..., None]:
     """The compiled kernel. numba is imported here, lazily, so the CLI starts instantly; with
     ``NUMBA_DISABLE_JIT=1`` the same source runs as plain Python."""
     global _KERNEL
     if _KERNEL is None:
+        _drop_stale_kernel_cache()
         from processfactory.sim.kernel import run_kernel
 
         _KERNEL = run_kernel
@@ -66,7 +92,7 @@ class _State:
     """The kernel's two flat arrays and named row-major views into them (kernel.py, layout)."""
 
     INT_GROUPS = ("UI", "GI", "STI", "OPI", "PI", "ORI", "SMI", "EVI", "HI", "TD")
-    FLOAT_GROUPS = ("UF", "GF", "STF", "OPF", "PF", "ORF", "SMP", "EVF", "HF")
+    FLOAT_GROUPS = ("UF", "GF", "STF", "OPF", "PF", "ORF", "SMP", "EVF", "HF", "RF")
 
     def __init__(self, shapes: dict[str, tuple[int, int]]) -> None:
         from processfactory.sim import layout as KK
@@ -95,8 +121,23 @@ class _State:
         return self.views[group]
 
 
+def _ring_length(compiled: CompiledScenario) -> int:
+    """Columns of the serial-line recursion's rings: a power of two longer than any finite
+    buffer and the CONWIP cap, and at least one per station."""
+    from processfactory.sim.compile import UNLIMITED
+
+    caps = [int(b) + 1 for b in compiled.stations["st_cap"] if b < UNLIMITED]
+    need = max([len(compiled.station_ids), int(compiled.ip[K.IP_CAP]) + 1, *caps])
+    return 1 << (need - 1).bit_length()
+
+
 def _build_state(
-    compiled: CompiledScenario, streams: _Streams, u_cap: int, ev_cap: int, events: bool
+    compiled: CompiledScenario,
+    streams: _Streams,
+    u_cap: int,
+    ev_cap: int,
+    events: bool,
+    serial: bool = False,
 ) -> _State:
     """Allocate and fill the kernel's state (see the layout at the top of kernel.py)."""
     from processfactory.sim import layout as KK
@@ -111,10 +152,11 @@ def _build_state(
     n_prio = ops["op_prio"].shape[1]
     route = pr["route"]
     n_orders = len(orders["ord_time"])
-    h_cap = 64 + u_cap + 4 * n_st
+    # the serial-line recursion needs no calendar and only the units' first rows
+    h_cap = 1 if serial else 64 + u_cap + 4 * n_st
     state = _State(
         {
-            "UI": (KK.UI_ROWS, u_cap),
+            "UI": (KK.U_REWORK + 1 if serial else KK.UI_ROWS, u_cap),
             "UF": (KK.UF_ROWS, u_cap),
             "GI": (KK.GI_ROWS + max_pb, n_srv),
             "GF": (KK.GF_ROWS, n_srv),
@@ -133,19 +175,22 @@ def _build_state(
             "EVF": (1, ev_cap),
             "HF": (1, h_cap),
             "TD": (1, n_st + 1),
+            "RF": (n_st + KK.RF_ROWS_EXTRA, _ring_length(compiled)) if serial else (1, 1),
         }
     )
     IA, FA = state.IA, state.FA
     IA[KK.XP : KK.XP + K.N_IP] = compiled.ip
     IA[KK.XP + K.IP_LOG] = 1 if events else 0
     IA[KK.XP + K.IP_N_PRIO] = n_prio
+    IA[KK.XP + K.IP_SERIAL] = 1 if serial else 0
     IA[KK.XI + 17] = -1
     IA[KK.XI + 18] = -1
     FA[KK.YP : KK.YP + K.N_FP] = compiled.fp
 
-    UI = state["UI"]
-    for row in (KK.U_NEXT, KK.U_PEND_DET, KK.U_PEND_ORG, KK.U_CARD):
-        UI[row] = -1
+    if not serial:
+        UI = state["UI"]
+        for row in (KK.U_NEXT, KK.U_PEND_DET, KK.U_PEND_ORG, KK.U_CARD):
+            UI[row] = -1
     GI = state["GI"]
     GI[KK.SRV_ST] = np.repeat(np.arange(n_st), st["st_servers"])
     for row in (KK.SRV_OP, KK.SRV_LAST_PROD, KK.SRV_NEXT_AW):
@@ -209,8 +254,10 @@ def run_replication(
     u_cap = compiled.expected_units + 16
     n_steps = max(compiled.route_lengths)
     ev_cap = u_cap * (2 * n_steps + 4) if events else 1
+    # the serial-line recursion (kernel_serial) writes no event log
+    serial = bool(compiled.ip[K.IP_SERIAL]) and not events
     while True:
-        state = _build_state(compiled, streams, u_cap, ev_cap, events)
+        state = _build_state(compiled, streams, u_cap, ev_cap, events, serial)
         run((state.IA, state.FA))
         X, Y = state.IA, state.FA
         status = int(X[KK.XO + K.IO_STATUS])
@@ -222,6 +269,8 @@ def run_replication(
                 ev_cap = u_cap * (2 * n_steps + 4)
         elif status == K.NEED_EVENTS:
             ev_cap *= 2
+        elif status == K.TIE:
+            serial = False
         elif status == K.STUCK:
             raise SimulationError(_stuck_message(compiled, X, Y))
         else:

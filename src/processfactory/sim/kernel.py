@@ -5,6 +5,10 @@ This module is written in the numba-compatible subset of Python. It runs compile
 for tests and debugging. ``processfactory.sim.compile`` turns a Scenario into the arrays read here
 and ``processfactory.sim.engine`` turns the arrays written here into a RunRecord.
 
+Plain serial lines (see ``processfactory.sim.kernel_serial``) skip the calendar: their event
+times follow from the departure-time recursion, with the same result; ``run_kernel`` takes that
+path when ``IP_SERIAL`` is set.
+
 The calendar has two parts: one slot per server (the end of its current walk, setup or
 operation), scanned linearly because a line has few servers, and a binary heap for everything
 else (order arrivals, transports, breakdowns, warm-up and end of the run), ordered by
@@ -54,6 +58,7 @@ from processfactory.sim.codes import (
     IO_STATUS,
     IP_ARRIVAL_STREAM,
     IP_N_ORDERS,
+    IP_SERIAL,
     IP_SOURCE,
     IP_WARMUP_UNITS,
     OK,
@@ -77,6 +82,7 @@ from processfactory.sim.kernel_flow import (
     enter,
     open_window,
 )
+from processfactory.sim.kernel_serial import run_serial
 from processfactory.sim.kernel_work import (
     begin_work,
     complete_operation,
@@ -141,6 +147,9 @@ def run_kernel(S):
     """
     IA = S[0]
     FA = S[1]
+    if IA[XP + IP_SERIAL] != 0:
+        run_serial(S)
+        return
     n_st = IA[H_STI + 1] - 1
     n_srv = IA[H_GI + 1]
     n_ops = IA[H_OPI + 1]

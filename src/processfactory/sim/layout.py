@@ -31,7 +31,7 @@ YP = 0
 YO = N_FP
 YF = N_FP + N_FO
 Y_SIZE = YF + 4
-N_GROUPS = 19
+N_GROUPS = 20
 H_UI = X_SIZE + 0
 H_UF = X_SIZE + 2
 H_GI = X_SIZE + 4
@@ -51,6 +51,7 @@ H_SMP = X_SIZE + 30
 H_EVF = X_SIZE + 32
 H_HF = X_SIZE + 34
 H_TD = X_SIZE + 36
+H_RF = X_SIZE + 38
 HEADER_END = X_SIZE + 2 * N_GROUPS
 
 U_PROD = 0
@@ -163,6 +164,9 @@ H_T = 0
 HF_ROWS = 1
 TODO = 0
 TD_ROWS = 1
+# the serial-line recursion's short histories (kernel_serial), RF_RING columns: n_st rings of
+# start times, a ring of exit times, then per station its last departure and whether it is open
+RF_ROWS_EXTRA = 3
 
 GI_UNITS = GI_ROWS  # then max process batch rows: the units on a server
 ST_AREA = STI_ROWS  # then max transfer batch rows: the outbound area
