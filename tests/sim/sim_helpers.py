@@ -10,7 +10,7 @@ import polars as pl
 from processfactory.eventlog.record import RunRecord
 from processfactory.scenario.loader import load_scenario, parse_scenario
 from processfactory.scenario.model import Scenario
-from processfactory.sim.compile import CompiledScenario, compile_scenario, stream_seed
+from processfactory.sim.compile import CompiledScenario, compile_scenario, stream_rng
 from processfactory.sim.engine import run_replication
 
 CASE = "case:concept:name"
@@ -51,7 +51,7 @@ def stream_samples(
     """The first ``n`` samples of the named stream of replication ``rep`` (what the engine uses)."""
     names = [s.name for s in compiled.streams]
     k = names.index(name)
-    rng = np.random.Generator(np.random.PCG64(stream_seed(seed, rep, k)))
+    rng = stream_rng(seed, rep, k)
     return np.asarray(compiled.streams[k].sample(rng, n), dtype=np.float64)
 
 

@@ -344,4 +344,11 @@ def stream_seed(seed: int, replication: int, stream: int) -> np.random.SeedSeque
     return np.random.SeedSequence(seed, spawn_key=(replication, stream))
 
 
-__all__ = ["CompiledScenario", "Stream", "compile_scenario", "stream_seed"]
+def stream_rng(seed: int, replication: int, stream: int) -> np.random.Generator:
+    """The generator of one stream of one replication: numpy's SFC64, a small, fast chaotic
+    generator that passes the standard statistical batteries (a fifth faster than the default
+    PCG64 at drawing normals, which lognormal times are made of)."""
+    return np.random.Generator(np.random.SFC64(stream_seed(seed, replication, stream)))
+
+
+__all__ = ["CompiledScenario", "Stream", "compile_scenario", "stream_rng", "stream_seed"]

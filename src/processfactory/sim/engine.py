@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import polars as pl
 
 from processfactory.eventlog.record import OPERATORS_SCHEMA, RunContext, RunRecord
 from processfactory.sim import codes as K
-from processfactory.sim.compile import CompiledScenario, stream_seed
+from processfactory.sim.compile import CompiledScenario, stream_rng
 
 _STATUS_NAMES = {0: "good", 1: "scrap"}
 _KERNEL: Callable[..., None] | None = None
@@ -58,19 +59,36 @@ def kernel() -> Callable[..., None]:
     return _KERNEL
 
 
-class _Streams:
-    """The replication's random streams, grown on demand (a stream's prefix never changes)."""
+# Below this many samples in all, drawing the streams in threads costs more than it saves.
+_THREADED_DRAWS_MIN = 1 << 17
 
-    def __init__(self, compiled: CompiledScenario, seed: int, replication: int) -> None:
+
+class _Streams:
+    """The replication's random streams, grown on demand (a stream's prefix never changes).
+
+    Streams are independent generators, so with ``threads`` > 1 (default: all cores) a large
+    replication draws them side by side in threads (numpy releases the GIL while it fills an
+    array); each stream's numbers are the same either way. Workers running replications in
+    parallel pass ``threads=1``: the cores are busy already.
+    """
+
+    def __init__(
+        self, compiled: CompiledScenario, seed: int, replication: int, threads: int | None = None
+    ) -> None:
         self.compiled = compiled
-        self.rngs = [
-            np.random.Generator(np.random.PCG64(stream_seed(seed, replication, k)))
-            for k in range(len(compiled.streams))
-        ]
-        self.parts = [
-            np.asarray(s.sample(self.rngs[k], s.expected), dtype=np.float64)
-            for k, s in enumerate(compiled.streams)
-        ]
+        self.rngs = [stream_rng(seed, replication, k) for k in range(len(compiled.streams))]
+        streams = compiled.streams
+
+        def first(k: int) -> np.ndarray:
+            return np.asarray(streams[k].sample(self.rngs[k], streams[k].expected), np.float64)
+
+        n_threads = min(threads or os.cpu_count() or 1, len(streams))
+        if n_threads > 1 and sum(s.expected for s in streams) >= _THREADED_DRAWS_MIN:
+            # a pool per replication: no threads outlive it to trouble a later fork
+            with ThreadPoolExecutor(n_threads) as pool:
+                self.parts = list(pool.map(first, range(len(streams))))
+        else:
+            self.parts = [first(k) for k in range(len(streams))]
         self._pack()
 
     def _pack(self) -> None:
@@ -245,12 +263,15 @@ def run_replication(
     *,
     events: bool = False,
     round_number: int = 1,
+    threads: int | None = None,
 ) -> RunRecord:
-    """Simulate one replication and return its run record (same inputs, same record)."""
+    """Simulate one replication and return its run record (same inputs, same record).
+
+    ``threads`` draw the random streams of a large replication (default: all cores)."""
     run = kernel()
     from processfactory.sim import layout as KK
 
-    streams = _Streams(compiled, seed, replication)
+    streams = _Streams(compiled, seed, replication, threads)
     u_cap = compiled.expected_units + 16
     n_steps = max(compiled.route_lengths)
     ev_cap = u_cap * (2 * n_steps + 4) if events else 1

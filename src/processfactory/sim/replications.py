@@ -71,13 +71,14 @@ def _run_batch(
     replications: Sequence[int],
     events: bool,
     keep_records: bool,
+    threads: int | None = None,
 ) -> list[tuple[int, dict[str, Any], RunRecord | None]]:
     from processfactory.kpi.lean import compute_kpis
     from processfactory.sim.engine import run_replication
 
     out = []
     for r in replications:
-        record = run_replication(compiled, seed, r, events=events and r == 0)
+        record = run_replication(compiled, seed, r, events=events and r == 0, threads=threads)
         out.append((r, compute_kpis(record), record if keep_records else None))
     return out
 
@@ -146,7 +147,7 @@ def simulate(
         size = max(1, n // (n_workers * 4))
         try:
             futures = [
-                executor.submit(_run_batch, compiled, seed, batch, events, keep_records)
+                executor.submit(_run_batch, compiled, seed, batch, events, keep_records, 1)
                 for batch in _batches(n, size)
             ]
             for fut in as_completed(futures):
