@@ -107,10 +107,11 @@ class _Streams:
 
 
 class _State:
-    """The kernel's two flat arrays and named row-major views into them (kernel.py, layout)."""
+    """The kernel's two flat arrays and named row-major views into them (kernel.py, layout);
+    the random samples, the third array of the state, stay in the streams' own buffer."""
 
     INT_GROUPS = ("UI", "GI", "STI", "OPI", "PI", "ORI", "SMI", "EVI", "HI", "TD")
-    FLOAT_GROUPS = ("UF", "GF", "STF", "OPF", "PF", "ORF", "SMP", "EVF", "HF", "RF")
+    FLOAT_GROUPS = ("UF", "GF", "STF", "OPF", "PF", "ORF", "EVF", "HF", "RF")
 
     def __init__(self, shapes: dict[str, tuple[int, int]]) -> None:
         from processfactory.sim import layout as KK
@@ -189,7 +190,6 @@ def _build_state(
             "SMI": (KK.SMI_ROWS, len(streams.len)),
             "EVI": (KK.EVI_ROWS, ev_cap),
             "HI": (KK.HI_ROWS, h_cap),
-            "SMP": (1, len(streams.samples)),
             "EVF": (1, ev_cap),
             "HF": (1, h_cap),
             "TD": (1, n_st + 1),
@@ -252,7 +252,6 @@ def _build_state(
     SMI = state["SMI"]
     SMI[KK.S_START] = streams.start
     SMI[KK.S_LEN] = streams.len
-    state["SMP"][0] = streams.samples
     return state
 
 
@@ -279,7 +278,7 @@ def run_replication(
     serial = bool(compiled.ip[K.IP_SERIAL]) and not events
     while True:
         state = _build_state(compiled, streams, u_cap, ev_cap, events, serial)
-        run((state.IA, state.FA))
+        run((state.IA, state.FA, streams.samples))
         X, Y = state.IA, state.FA
         status = int(X[KK.XO + K.IO_STATUS])
         if status == K.NEED_SAMPLES:
@@ -361,7 +360,8 @@ def _record(
     status = pl.Series(["backlog", "wip", "good", "scrap"], dtype=pl.String).gather(
         units["u_status"][:n]
     )
-    product = pl.Series(compiled.product_ids, dtype=pl.String).gather(prod)
+    products = pl.Series(compiled.product_ids, dtype=pl.String)
+    product = products.new_from_index(0, n) if len(products) == 1 else products.gather(prod)
     units_df = pl.DataFrame(
         {
             "unit": np.arange(n, dtype=np.int64),

@@ -135,7 +135,7 @@ from processfactory.sim.layout import (
 
 @njit(cache=True, error_model="numpy", _nrt=False)
 def run_kernel(S):
-    """Run one replication over the state S = (IA, FA) built by ``processfactory.sim.engine``.
+    """Run one replication over the state S = (IA, FA, SP) built by ``processfactory.sim.engine``.
 
     Inputs are read from S; outputs (units, accruals, event log, IA[XO:], FA[YO:]) are written in
     place. Scratch integers IA[XI + k]: 1 units created, 2 events logged, 3 units in the line,

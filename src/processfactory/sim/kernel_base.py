@@ -1,7 +1,7 @@
 """Kernel primitives: random draws, the event log, the heap, state accrual and FIFO lists.
 
 Part of the one event-scheduling kernel (see ``processfactory.sim.kernel``); numba-compiled
-functions over the flat state ``S = (IA, FA)`` described in ``processfactory.sim.layout``.
+functions over the flat state ``S = (IA, FA, SP)`` described in ``processfactory.sim.layout``.
 """
 
 from __future__ import annotations
@@ -52,7 +52,6 @@ from processfactory.sim.layout import (
     H_PI,
     H_SEQ,
     H_SMI,
-    H_SMP,
     H_STF,
     H_STI,
     H_T,
@@ -71,7 +70,6 @@ from processfactory.sim.layout import (
     S_LEN,
     S_POS,
     S_START,
-    SAMPLES,
     SRV_SINCE,
     SRV_ST,
     SRV_STATE,
@@ -95,11 +93,8 @@ from processfactory.sim.layout import (
 @njit(cache=True, error_model="numpy", _nrt=False, inline="always")
 def draw(S, k):
     IA = S[0]
-    FA = S[1]
     b_SMI = IA[H_SMI]
     c_SMI = IA[H_SMI + 1]
-    b_SMP = IA[H_SMP]
-    c_SMP = IA[H_SMP + 1]
     p = IA[b_SMI + S_POS * c_SMI + k]
     if p >= IA[b_SMI + S_LEN * c_SMI + k]:
         if IA[XO + IO_STATUS] == OK:
@@ -108,7 +103,7 @@ def draw(S, k):
         IA[XI + 9] = 1
         return 1.0
     IA[b_SMI + S_POS * c_SMI + k] = p + 1
-    return FA[b_SMP + SAMPLES * c_SMP + IA[b_SMI + S_START * c_SMI + k] + p]
+    return S[2][IA[b_SMI + S_START * c_SMI + k] + p]
 
 
 @njit(cache=True, error_model="numpy", _nrt=False, inline="always")

@@ -62,7 +62,6 @@ from processfactory.sim.layout import (
     H_PI,
     H_RF,
     H_SMI,
-    H_SMP,
     H_STF,
     H_STI,
     H_UF,
@@ -129,7 +128,7 @@ def run_serial(S):
     c_PI = IA[H_PI + 1]
     b_SMI = IA[H_SMI]
     c_SMI = IA[H_SMI + 1]
-    b_SMP = IA[H_SMP]
+    SP = S[2]
     b_RF = IA[H_RF]
     c_RF = IA[H_RF + 1]
     mask = c_RF - 1  # rings of a power-of-two length (engine._ring_length)
@@ -143,24 +142,30 @@ def run_serial(S):
     a = 0.0
     x_prev = 0.0
     held = False
+    # each stream serves one purpose and is read in unit order from its start: unit i's draw
+    # is the stream's i-th sample (what draw() would give, without its bookkeeping). Units
+    # below `avail` find a sample in every stream; at `avail` the shortest one has run out.
+    avail = IA[b_SMI + S_LEN * c_SMI + arr_stream] if source == 1 else u_cap + 1
+    short = arr_stream
     for j in range(n):
         FA[r_dep + j] = 0.0
         FA[r_open + j] = 1.0
         FA[b_STF + ST_FIRST_COMPL * c_STF + j] = np.nan
         FA[b_STF + ST_LAST_COMPL * c_STF + j] = np.nan
+        k = IA[b_PI + (P_OPSTREAM + j) * c_PI + 0]
+        if IA[b_SMI + S_LEN * c_SMI + k] < avail:
+            avail = IA[b_SMI + S_LEN * c_SMI + k]
+            short = k
 
     i = 0
     while True:
         # ------------------------------------------------------------ release of unit i
+        if i >= avail:
+            _need(S, short)
+            return
         entry = 0.0
         if source == 1:
-            # each stream serves one purpose and is read in unit order from its start: the
-            # unit's draw is the stream's i-th sample (as draw() would give it, without its
-            # bookkeeping)
-            if i >= IA[b_SMI + S_LEN * c_SMI + arr_stream]:
-                _need(S, arr_stream)
-                return
-            a = a + FA[b_SMP + IA[b_SMI + S_START * c_SMI + arr_stream] + i]
+            a = a + SP[IA[b_SMI + S_START * c_SMI + arr_stream] + i]
             entry = a
         if source == 0 and policy == 0:
             # saturated push: the unit is made when the first station is free to take it
@@ -209,10 +214,7 @@ def run_serial(S):
             prev = FA[r_dep + j]
             st = t if t > prev else prev
             k = IA[b_PI + (P_OPSTREAM + j) * c_PI + 0]
-            if i >= IA[b_SMI + S_LEN * c_SMI + k]:
-                _need(S, k)
-                return
-            p = FA[b_SMP + IA[b_SMI + S_START * c_SMI + k] + i]
+            p = SP[IA[b_SMI + S_START * c_SMI + k] + i]
             c = st + p
             if j < n - 1:
                 b = IA[b_STI + ST_CAP * c_STI + j + 1]

@@ -15,9 +15,11 @@ from processfactory.sim.codes import (
 inf = np.inf
 
 # ---------------------------------------------------------------- state layout
-# The whole state is two flat arrays, S = (IA: int64, FA: float64), so that calls between the
-# kernel's functions pass two array descriptors instead of dozens (numba passes every array
-# argument as a struct; with ~20 arrays a call cost ~50 ns). Scalars sit at the start:
+# The whole state is two flat arrays, S = (IA: int64, FA: float64, SP: float64), so that calls
+# between the kernel's functions pass three array descriptors instead of dozens (numba passes
+# every array argument as a struct; with ~20 arrays a call cost ~50 ns). SP holds the random
+# samples, stream after stream, as numpy drew them (read in place, never copied); the k-th
+# sample of stream s is SP[IA[b_SMI + S_START * c_SMI + s] + k]. Scalars sit at the start:
 # IA[XP + IP_*] parameters, IA[XO + IO_*] outputs, IA[XI + k] scratch (see run_kernel);
 # FA[YP + FP_*], FA[YO + FO_*], FA[YF + k] (0 now, 1 window start, 2 walk total).
 # Each entity (units, servers, stations, operators, products, orders, streams, events, heap)
@@ -31,7 +33,7 @@ YP = 0
 YO = N_FP
 YF = N_FP + N_FO
 Y_SIZE = YF + 4
-N_GROUPS = 20
+N_GROUPS = 19
 H_UI = X_SIZE + 0
 H_UF = X_SIZE + 2
 H_GI = X_SIZE + 4
@@ -47,11 +49,10 @@ H_ORF = X_SIZE + 22
 H_SMI = X_SIZE + 24
 H_EVI = X_SIZE + 26
 H_HI = X_SIZE + 28
-H_SMP = X_SIZE + 30
-H_EVF = X_SIZE + 32
-H_HF = X_SIZE + 34
-H_TD = X_SIZE + 36
-H_RF = X_SIZE + 38
+H_EVF = X_SIZE + 30
+H_HF = X_SIZE + 32
+H_TD = X_SIZE + 34
+H_RF = X_SIZE + 36
 HEADER_END = X_SIZE + 2 * N_GROUPS
 
 U_PROD = 0
@@ -156,8 +157,6 @@ H_SEQ = 0
 H_KIND = 1
 H_A = 2
 HI_ROWS = 3
-SAMPLES = 0
-SMP_ROWS = 1
 EV_T = 0
 EVF_ROWS = 1
 H_T = 0
