@@ -34,9 +34,16 @@ class _Dist(BaseModel):
         """Squared coefficient of variation (used by Kingman's approximation)."""
         raise NotImplementedError  # pragma: no cover - overridden
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        """Draw ``n`` times (float64, never negative)."""
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        """Draw ``n`` times (float64, never negative), into ``out`` when given (and returned)."""
         raise NotImplementedError  # pragma: no cover - overridden
+
+
+def _fill(values: np.ndarray, out: np.ndarray | None) -> np.ndarray:
+    if out is None:
+        return values
+    out[:] = values
+    return out
 
 
 class Deterministic(_Dist):
@@ -53,8 +60,8 @@ class Deterministic(_Dist):
     def cv2(self) -> float:
         return 0.0
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return np.full(n, self.value)
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        return _fill(np.full(n, self.value), out)
 
 
 class Uniform(_Dist):
@@ -79,8 +86,8 @@ class Uniform(_Dist):
         m = self.mean_time
         return 0.0 if m == 0 else ((self.high - self.low) ** 2 / 12) / m**2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.uniform(self.low, self.high, n)
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        return _fill(rng.uniform(self.low, self.high, n), out)
 
 
 class Triangular(_Dist):
@@ -108,10 +115,10 @@ class Triangular(_Dist):
         m = self.mean_time
         return 0.0 if m == 0 else var / m**2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
         if self.low == self.high:
-            return np.full(n, self.low)
-        return rng.triangular(self.low, self.mode, self.high, n)
+            return _fill(np.full(n, self.low), out)
+        return _fill(rng.triangular(self.low, self.mode, self.high, n), out)
 
 
 class Exponential(_Dist):
@@ -128,8 +135,8 @@ class Exponential(_Dist):
     def cv2(self) -> float:
         return 1.0
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return rng.exponential(self.mean, n)
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        return _fill(rng.exponential(self.mean, n), out)
 
 
 class Normal(_Dist):
@@ -161,13 +168,13 @@ class Normal(_Dist):
     def cv2(self) -> float:
         return (self._sd / self.mean) ** 2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        out = rng.normal(self.mean, self._sd, n)
-        bad = out < 0
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        values = rng.normal(self.mean, self._sd, n)
+        bad = values < 0
         while bad.any():  # rejection keeps it a truncated (not clipped) normal
-            out[bad] = rng.normal(self.mean, self._sd, int(bad.sum()))
-            bad = out < 0
-        return out
+            values[bad] = rng.normal(self.mean, self._sd, int(bad.sum()))
+            bad = values < 0
+        return _fill(values, out)
 
 
 class LogNormal(_Dist):
@@ -185,11 +192,11 @@ class LogNormal(_Dist):
     def cv2(self) -> float:
         return self.cv**2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
         s2 = math.log1p(self.cv**2)
         mu = math.log(self.mean) - s2 / 2
         # normal + exp in place is twice as fast as Generator.lognormal and gives the same law
-        out = rng.standard_normal(n)
+        out = rng.standard_normal(n, out=out)
         out *= math.sqrt(s2)
         out += mu
         np.exp(out, out=out)
@@ -211,9 +218,9 @@ class Gamma(_Dist):
     def cv2(self) -> float:
         return self.cv**2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
         k = 1.0 / self.cv**2
-        return rng.gamma(k, self.mean / k, n)
+        return _fill(rng.gamma(k, self.mean / k, n), out)
 
 
 class Empirical(_Dist):
@@ -231,8 +238,9 @@ class Empirical(_Dist):
         m = self.mean_time
         return 0.0 if m == 0 else float(np.var(self.values)) / m**2
 
-    def sample(self, rng: np.random.Generator, n: int) -> np.ndarray:
-        return np.asarray(self.values, dtype=np.float64)[rng.integers(0, len(self.values), n)]
+    def sample(self, rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+        values = np.asarray(self.values, dtype=np.float64)[rng.integers(0, len(self.values), n)]
+        return _fill(values, out)
 
 
 def _bare_number_is_deterministic(value: object) -> object:

@@ -27,12 +27,13 @@ class Stream:
     """One purpose's random numbers: a sampler and how many draws to prepare first."""
 
     name: str
-    sample: Callable[[np.random.Generator, int], np.ndarray]
+    sample: Callable[..., np.ndarray]
+    """``sample(rng, n, out=None)``: n draws, written into ``out`` when it is given."""
     expected: int
 
 
-def _uniform(rng: np.random.Generator, n: int) -> np.ndarray:
-    return rng.random(n)
+def _uniform(rng: np.random.Generator, n: int, out: np.ndarray | None = None) -> np.ndarray:
+    return rng.random(n, out=out)
 
 
 @dataclass
@@ -145,9 +146,7 @@ def compile_scenario(scn: Scenario) -> CompiledScenario:
 
     streams: list[Stream] = []
 
-    def add(
-        name: str, sample: Callable[[np.random.Generator, int], np.ndarray], expected: float
-    ) -> int:
+    def add(name: str, sample: Callable[..., np.ndarray], expected: float) -> int:
         streams.append(Stream(name, sample, max(int(expected), 16)))
         return len(streams) - 1
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -61,49 +62,75 @@ def kernel() -> Callable[..., None]:
 
 # Below this many samples in all, drawing the streams in threads costs more than it saves.
 _THREADED_DRAWS_MIN = 1 << 17
+_DRAW_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _draw_pool() -> ThreadPoolExecutor:
+    """This process's threads for drawing streams, started once (starting them per replication
+    cost as much as a third of the drawing). A forked child starts its own: threads do not
+    survive a fork."""
+    global _DRAW_POOL
+    if _DRAW_POOL is None or _DRAW_POOL[0] != os.getpid():
+        pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="processfactory-draw")
+        _DRAW_POOL = (os.getpid(), pool)
+    return _DRAW_POOL[1]
 
 
 class _Streams:
     """The replication's random streams, grown on demand (a stream's prefix never changes).
 
-    Streams are independent generators, so with ``threads`` > 1 (default: all cores) a large
-    replication draws them side by side in threads (numpy releases the GIL while it fills an
-    array); each stream's numbers are the same either way. Workers running replications in
-    parallel pass ``threads=1``: the cores are busy already.
+    All streams live in one buffer, ``samples`` (the kernel reads it in place): stream k is
+    ``samples[start[k]:start[k] + len[k]]``. Streams are independent generators, so with
+    ``threads`` > 1 (default: all cores) a large replication draws them side by side in threads
+    (numpy releases the GIL while it fills an array), in the background until ``ready()``; each
+    stream's numbers are the same either way. Workers running replications in parallel pass
+    ``threads=1``: the cores are busy already.
     """
 
     def __init__(
         self, compiled: CompiledScenario, seed: int, replication: int, threads: int | None = None
     ) -> None:
         self.compiled = compiled
-        self.rngs = [stream_rng(seed, replication, k) for k in range(len(compiled.streams))]
         streams = compiled.streams
+        self.rngs = [stream_rng(seed, replication, k) for k in range(len(streams))]
+        self._layout([s.expected for s in streams])
 
-        def first(k: int) -> np.ndarray:
-            return np.asarray(streams[k].sample(self.rngs[k], streams[k].expected), np.float64)
+        def draw(k: int) -> None:
+            a, n = int(self.start[k]), int(self.len[k])
+            streams[k].sample(self.rngs[k], n, out=self.samples[a : a + n])
 
+        self._drawing: list[Future[None]] = []
         n_threads = min(threads or os.cpu_count() or 1, len(streams))
         if n_threads > 1 and sum(s.expected for s in streams) >= _THREADED_DRAWS_MIN:
-            # a pool per replication: no threads outlive it to trouble a later fork
-            with ThreadPoolExecutor(n_threads) as pool:
-                self.parts = list(pool.map(first, range(len(streams))))
+            # drawn in the background: the caller builds the kernel's state meanwhile
+            self._drawing = [_draw_pool().submit(draw, k) for k in range(len(streams))]
         else:
-            self.parts = [first(k) for k in range(len(streams))]
-        self._pack()
+            for k in range(len(streams)):
+                draw(k)
 
-    def _pack(self) -> None:
-        lens = np.array([len(p) for p in self.parts], np.int64)
+    def ready(self) -> None:
+        """Wait until every stream is drawn (they may be drawn in the background)."""
+        while self._drawing:
+            self._drawing.pop().result()
+
+    def _layout(self, lens: list[int]) -> None:
+        self.len = np.array(lens, np.int64)
         self.start = np.zeros(len(lens), np.int64)
-        if len(lens):
-            self.start[1:] = np.cumsum(lens)[:-1]
-        self.len = lens
-        self.samples = np.concatenate(self.parts) if self.parts else np.zeros(1)
+        self.start[1:] = np.cumsum(self.len)[:-1]
+        self.samples = np.empty(max(int(self.len.sum()), 1), np.float64)
+
+    def stream(self, k: int) -> np.ndarray:
+        """The samples of stream k drawn so far (waits for them)."""
+        self.ready()
+        return self.samples[self.start[k] : self.start[k] + self.len[k]]
 
     def grow(self, k: int) -> None:
-        more = max(len(self.parts[k]), 64)
-        extra = self.compiled.streams[k].sample(self.rngs[k], more)
-        self.parts[k] = np.concatenate([self.parts[k], np.asarray(extra, dtype=np.float64)])
-        self._pack()
+        parts = [self.stream(j) for j in range(len(self.len))]
+        extra = self.compiled.streams[k].sample(self.rngs[k], max(int(self.len[k]), 64))
+        parts[k] = np.concatenate([parts[k], np.asarray(extra, dtype=np.float64)])
+        self._layout([len(p) for p in parts])
+        for j, part in enumerate(parts):
+            self.stream(j)[:] = part
 
 
 class _State:
@@ -278,6 +305,7 @@ def run_replication(
     serial = bool(compiled.ip[K.IP_SERIAL]) and not events
     while True:
         state = _build_state(compiled, streams, u_cap, ev_cap, events, serial)
+        streams.ready()
         run((state.IA, state.FA, streams.samples))
         X, Y = state.IA, state.FA
         status = int(X[KK.XO + K.IO_STATUS])
@@ -308,6 +336,19 @@ def _stuck_message(compiled: CompiledScenario, X: np.ndarray, Y: np.ndarray) -> 
         f"{compiled.scenario.time_unit} with {n} units created — nothing can "
         "move (check kanban cards, CONWIP cap against batch sizes, and operator skills)"
     )
+
+
+def _labels(names: list[str], codes: np.ndarray) -> pl.Series:
+    """The string column names[codes]. Codes mostly come in long runs (units leave in order:
+    good, good, ..., then the WIP), so the column is built run by run when there are few runs;
+    otherwise gathered from a tiny Series (either is far faster than a string per unit)."""
+    labels = pl.Series(names, dtype=pl.String)
+    cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
+    if len(codes) == 0 or len(cuts) > 64:
+        return labels.gather(codes)
+    bounds = [0, *cuts.tolist(), len(codes)]
+    runs = [labels.new_from_index(int(codes[a]), b - a) for a, b in itertools.pairwise(bounds)]
+    return pl.concat(runs, rechunk=True)
 
 
 def _record(
@@ -356,12 +397,8 @@ def _record(
     scn = compiled.scenario
     n = int(io[K.IO_N_UNITS])
     prod = units["u_prod"][:n]
-    # gathering from a tiny Series is ~20x faster than building strings per unit
-    status = pl.Series(["backlog", "wip", "good", "scrap"], dtype=pl.String).gather(
-        units["u_status"][:n]
-    )
-    products = pl.Series(compiled.product_ids, dtype=pl.String)
-    product = products.new_from_index(0, n) if len(products) == 1 else products.gather(prod)
+    status = _labels(["backlog", "wip", "good", "scrap"], units["u_status"][:n])
+    product = _labels(compiled.product_ids, prod)
     units_df = pl.DataFrame(
         {
             "unit": np.arange(n, dtype=np.int64),

@@ -207,6 +207,7 @@ def run_serial(S):
         late = i > k_stop  # T is known, and this unit may have events after it
         va_sum = 0.0
         c_max = 0.0
+        steady = accrue and not late and r > W
 
         # ------------------------------------------------------------ its way down the line
         t = r
@@ -226,12 +227,24 @@ def run_serial(S):
                 c_max = c if c > c_max else c_max
             else:
                 d = c
-            if late and st >= T and FA[r_open + j] != 0.0:
+            if steady:
+                # released after W and done by T: nothing to clip but the idle gap at W
+                FA[b_STF + (ST_ACC + IDLE) * c_STF + j] += st - (prev if prev > W else W)
+                FA[b_STF + (ST_ACC + BUSY) * c_STF + j] += c - st
+                FA[b_STF + (ST_ACC + BLOCKED) * c_STF + j] += d - c
+                done_j = IA[b_STI + ST_COMPL * c_STI + j] + 1
+                IA[b_STI + ST_COMPL * c_STI + j] = done_j
+                if done_j == 1:
+                    FA[b_STF + ST_FIRST_COMPL * c_STF + j] = c
+                FA[b_STF + ST_LAST_COMPL * c_STF + j] = c
+                if IA[b_STI + ST_VA * c_STI + j] != 0:
+                    va_sum += p
+            elif late and st >= T and FA[r_open + j] != 0.0:
                 # the first unit station j had not started when the run stopped: it was idle
                 # from its last departure to T
                 FA[r_open + j] = 0.0
                 FA[b_STF + (ST_ACC + IDLE) * c_STF + j] += _overlap(prev, T, W, T)
-            if FA[r_open + j] != 0.0:
+            elif FA[r_open + j] != 0.0:
                 done = c < T or not late
                 if accrue:
                     if c == W or (late and c == T):
