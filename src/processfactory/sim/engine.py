@@ -95,23 +95,32 @@ class _Streams:
         self.rngs = [stream_rng(seed, replication, k) for k in range(len(streams))]
         self._layout([s.expected for s in streams])
 
-        def draw(k: int) -> None:
+        def draw(k: int, half: int) -> None:
+            # a stream is drawn in two halves, always, so that threads can share the work of
+            # five streams evenly; the numbers depend on the halves, never on the threads
             a, n = int(self.start[k]), int(self.len[k])
-            streams[k].sample(self.rngs[k], n, out=self.samples[a : a + n])
+            lo, hi = (0, n // 2) if half == 0 else (n // 2, n)
+            streams[k].sample(self.rngs[k], hi - lo, out=self.samples[a + lo : a + hi])
 
-        self._drawing: list[Future[None]] = []
+        def first_then_second(k: int) -> Future[None]:
+            draw(k, 0)
+            return _draw_pool().submit(draw, k, 1)
+
+        self._drawing: list[Future[Future[None]]] = []
         n_threads = min(threads or os.cpu_count() or 1, len(streams))
         if n_threads > 1 and sum(s.expected for s in streams) >= _THREADED_DRAWS_MIN:
             # drawn in the background: the caller builds the kernel's state meanwhile
-            self._drawing = [_draw_pool().submit(draw, k) for k in range(len(streams))]
+            pool = _draw_pool()
+            self._drawing = [pool.submit(first_then_second, k) for k in range(len(streams))]
         else:
             for k in range(len(streams)):
-                draw(k)
+                draw(k, 0)
+                draw(k, 1)
 
     def ready(self) -> None:
         """Wait until every stream is drawn (they may be drawn in the background)."""
         while self._drawing:
-            self._drawing.pop().result()
+            self._drawing.pop(0).result().result()
 
     def _layout(self, lens: list[int]) -> None:
         self.len = np.array(lens, np.int64)
