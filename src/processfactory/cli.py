@@ -86,6 +86,16 @@ WorkersOption = Annotated[
         help="Worker processes for the replications (default: all cores; 1 = in this process).",
     ),
 ]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        envvar="PROCESSFACTORY_SCHEDULER",
+        metavar="ADDRESS",
+        help="Run the replications on the Dask cluster whose scheduler is at ADDRESS "
+        "(e.g. tcp://10.0.0.5:8786) instead of local processes.",
+    ),
+]
 JsonOption = Annotated[
     bool,
     typer.Option("--json", help="Print one JSON object on stdout instead of tables."),
@@ -252,6 +262,7 @@ def _run(
     duration: float | None = None,
     events: bool = False,
     workers: int | None = None,
+    scheduler: str | None = None,
 ) -> SimulationResult:
     from processfactory.sim.replications import simulate
 
@@ -273,6 +284,7 @@ def _run(
         events=events,
         keep_records=events,
         workers=workers,
+        scheduler=scheduler,
         progress=callback,
     )
 
@@ -414,6 +426,7 @@ def simulate(
         ),
     ] = None,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Simulate a scenario and print its KPIs with 95% confidence intervals."""
@@ -432,6 +445,7 @@ def simulate(
                 duration=duration,
                 events=events is not None,
                 workers=workers,
+                scheduler=scheduler,
             )
     good = (result.kpi.get("units_good") or {}).get("mean")
     if not good:
@@ -503,6 +517,7 @@ def compare(
     duration: DurationOption = None,
     as_json: JsonOption = False,
     workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
     no_progress: NoProgressOption = False,
 ) -> None:
     """Simulate scenarios and show their KPIs side by side, with % change vs the first."""
@@ -541,6 +556,7 @@ def compare(
                         warmup=warmup,
                         duration=duration,
                         workers=workers,
+                        scheduler=scheduler,
                     )
                 )
     if as_json:

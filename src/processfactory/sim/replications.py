@@ -83,6 +83,29 @@ def _run_batch(
     return out
 
 
+# Seconds to wait for a Dask scheduler before giving up with a clear error.
+_DASK_CONNECT_TIMEOUT = 10.0
+
+
+def _dask_executor(address: str) -> tuple[Executor, Callable[[], None]]:
+    """An executor on the Dask cluster whose scheduler is at ``address``, and its closer."""
+    from processfactory.sim.engine import SimulationError
+
+    try:
+        from distributed import Client
+    except ImportError:  # pragma: no cover - distributed is a pinned dependency
+        raise SimulationError(
+            "a Dask scheduler was given but Dask's `distributed` package is not installed"
+        ) from None
+    try:
+        client = Client(  # type: ignore[no-untyped-call]
+            address, timeout=_DASK_CONNECT_TIMEOUT, set_as_default=False
+        )
+    except (OSError, TimeoutError, ValueError) as err:
+        raise SimulationError(f"cannot reach the Dask scheduler at {address}: {err}") from None
+    return client.get_executor(), client.close  # type: ignore[no-untyped-call]
+
+
 def _batches(n: int, size: int) -> Iterator[list[int]]:
     for start in range(0, n, size):
         yield list(range(start, min(n, start + size)))
@@ -100,6 +123,7 @@ def simulate(
     keep_records: bool = True,
     workers: int | None = None,
     executor: Executor | None = None,
+    scheduler: str | None = None,
     progress: ProgressCallback | None = None,
 ) -> SimulationResult:
     """Simulate ``replications`` runs of a scenario and summarise their KPIs.
@@ -108,7 +132,8 @@ def simulate(
     default to the scenario's ``run`` section; ``units``/``warmup``/``duration`` override it.
     ``events=True`` keeps the full event log of replication 0 (``records[0].events``).
     ``workers`` local processes run the replications (default: all cores; 1 = in this process);
-    an ``executor`` (e.g. a Dask-backed ``concurrent.futures.Executor``) can be given instead.
+    an ``executor`` (any ``concurrent.futures.Executor``) can be given instead, or the address
+    of a Dask ``scheduler`` (e.g. ``tcp://10.0.0.5:8786``) whose workers then run them.
     """
     from processfactory.kpi.summary import summarize
 
@@ -121,11 +146,15 @@ def simulate(
     if n < 1:
         raise ValueError(f"replications must be at least 1, got {n}")
     seed = scenario.run.seed if seed is None else seed
+    if scheduler is not None and executor is not None:
+        raise ValueError("give either an executor or a Dask scheduler address, not both")
     compiled = compile_scenario(scenario)
     n_workers = workers if workers is not None else (os.cpu_count() or 1)
     total_units = n * compiled.expected_units
-    parallel = executor is not None or (
-        n_workers > 1 and n > 1 and total_units >= _PARALLEL_MIN_UNITS
+    parallel = (
+        executor is not None
+        or scheduler is not None
+        or (n_workers > 1 and n > 1 and total_units >= _PARALLEL_MIN_UNITS)
     )
 
     results: list[tuple[int, dict[str, Any], RunRecord | None]] = []
@@ -136,6 +165,10 @@ def simulate(
                 progress(len(results), n)
     else:
         own = executor is None
+        close_cluster: Callable[[], None] | None = None
+        if scheduler is not None:
+            executor, close_cluster = _dask_executor(scheduler)
+            own = False
         if own:
             # Load the compiled kernel before forking so workers inherit it instead of each
             # loading numba and its cache again (~0.5 s per process).
@@ -157,6 +190,8 @@ def simulate(
         finally:
             if own:
                 executor.shutdown(cancel_futures=True)
+            if close_cluster is not None:
+                close_cluster()
     results.sort(key=lambda item: item[0])
     kpis = [k for _, k, _ in results]
     records = [rec for _, _, rec in results if rec is not None]
