@@ -21,6 +21,9 @@ RUN = {"replications": 6, "seed": 4, "units": 3_000, "warmup": 300}
 def test_replications_on_a_dask_cluster_are_the_local_ones() -> None:
     from distributed import LocalCluster
 
+    # the workers load the compiled kernel from the cache; on a fresh clone compile it once here
+    # rather than in both workers at the same time
+    replications.warm_up_kernel()
     with LocalCluster(
         n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
     ) as cluster:

@@ -72,6 +72,11 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Daphne on a free port, serving a fresh database with the demo data."""
+    # the trainer's predictions run the simulation kernel in the server: compile it (on a fresh
+    # clone, about a minute) or load it here first, so that the server only loads the cache
+    from processfactory.sim.replications import warm_up_kernel
+
+    warm_up_kernel()
     folder = tmp_path_factory.mktemp("game-e2e")
     db_path = folder / "db.sqlite3"
     env = server_env(db_path)
