@@ -43,7 +43,10 @@ def _drop_stale_kernel_cache(here: Path = _SIM_DIR) -> None:
             return
         for f in cache.glob("kernel*.nb[ic]"):
             f.unlink(missing_ok=True)
-        stamp.write_text(digest)
+        # written whole or not at all: a process reading it meanwhile must not see it empty
+        partial = cache / f"kernel.sources.{os.getpid()}"
+        partial.write_text(digest)
+        partial.replace(stamp)
     except OSError:
         pass
 
