@@ -110,8 +110,8 @@ class _Streams:
             return _draw_pool().submit(draw, k, 1)
 
         self._drawing: list[Future[Future[None]]] = []
-        n_threads = min(threads or os.cpu_count() or 1, len(streams))
-        if n_threads > 1 and sum(s.expected for s in streams) >= _THREADED_DRAWS_MIN:
+        threaded = (threads or os.cpu_count() or 1) > 1 and len(streams) > 1
+        if threaded and sum(s.expected for s in streams) >= _THREADED_DRAWS_MIN:
             # drawn in the background: the caller builds the kernel's state meanwhile
             pool = _draw_pool()
             self._drawing = [pool.submit(first_then_second, k) for k in range(len(streams))]
