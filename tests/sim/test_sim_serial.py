@@ -10,6 +10,7 @@ window's edges the recursion hands over to the calendar, which then gives the re
 from __future__ import annotations
 
 import dataclasses
+import time
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from processfactory.eventlog.record import RunRecord
 from processfactory.scenario.checks import check_scenario
 from processfactory.scenario.model import Scenario
 from processfactory.sim import codes as K
+from processfactory.sim import engine
 from processfactory.sim.compile import CompiledScenario, compile_scenario
 from processfactory.sim.engine import _drop_stale_kernel_cache, run_replication
 
@@ -97,6 +99,102 @@ def test_recursion_gives_the_calendars_run(scn: Scenario, seed: int) -> None:
     assert_same_run(serial, run_replication(calendar_only(compiled), seed, 0))
     # and it is reproducible on its own, bit for bit
     assert run_replication(compiled, seed, 0).stations.equals(serial.stations)
+
+
+def run_paused(compiled: CompiledScenario, seed: int, step: int) -> RunRecord | None:
+    """The recursion paused every ``step`` units, as while its streams are being drawn; None
+    when it hands the run over (tie at the window's edge, streams or units to grow)."""
+    from processfactory.sim import layout as KK
+
+    streams = engine._Streams(compiled, seed, 0, threads=1)
+    state = engine._build_state(compiled, streams, compiled.expected_units + 16, 1, False, True)
+    X = state.IA
+    drawn = step
+    while True:
+        X[KK.XP + K.IP_DRAWN] = drawn
+        engine.kernel()((X, state.FA, streams.samples))
+        if X[KK.XO + K.IO_STATUS] != K.PAUSED:
+            break
+        drawn += step
+    if X[KK.XO + K.IO_STATUS] != K.OK:
+        return None
+    return engine._record(compiled, seed, 0, 1, state, False)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(scn=serial_lines(), seed=st.integers(0, 2**32 - 1), step=st.integers(1, 40))
+def test_a_paused_recursion_goes_on_where_it_stopped(scn: Scenario, seed: int, step: int) -> None:
+    # the engine runs the recursion on the parts of the streams drawn so far; pausing between
+    # any two units and resuming must give the run it gives in one go, bit for bit
+    compiled = compile_scenario(scn)
+    paused = run_paused(compiled, seed, step)
+    assume(paused is not None)
+    assert paused is not None
+    whole = run_replication(compiled, seed, 0)
+    assert (paused.window_start, paused.window_end) == (whole.window_start, whole.window_end)
+    assert paused.units.equals(whole.units, null_equal=True)
+    assert paused.stations.equals(whole.stations, null_equal=True)
+
+
+@pytest.mark.parametrize("name", ["reference-line", "conwip-line", "single-desk"])
+def test_the_recursion_runs_while_its_streams_are_drawn(monkeypatch, name: str) -> None:
+    # small parts in threads: the recursion pauses and resumes many times, at whatever moment
+    # the draw threads have got to, and gives the run drawn and run in one go
+    compiled = compile_scenario(with_run(scenario(name), units=3000, warmup_units=100))
+
+    def slowly(sample: Any) -> Any:
+        def drawn(rng: Any, n: int, out: Any = None) -> Any:
+            time.sleep(0.0005)  # the recursion catches up with the draw threads
+            return sample(rng, n, out=out)
+
+        return drawn
+
+    slow = [dataclasses.replace(s, sample=slowly(s.sample)) for s in compiled.streams]
+    compiled = dataclasses.replace(compiled, streams=slow)
+    monkeypatch.setattr(engine, "_PART", 64)
+    monkeypatch.setattr(engine, "_THREADED_DRAWS_MIN", 1)
+    monkeypatch.setattr(engine, "_draw_threads", lambda: 2)
+    kernel = engine.kernel()
+    calls = 0
+
+    def counting(S: Any) -> None:
+        nonlocal calls
+        calls += 1
+        kernel(S)
+
+    monkeypatch.setattr(engine, "kernel", lambda: counting)
+    for seed in range(3):
+        alone = run_replication(compiled, seed, 0, threads=1)
+        before = calls
+        threaded = run_replication(compiled, seed, 0, threads=2)
+        assert calls - before > 1  # paused at least once
+        assert threaded.units.equals(alone.units, null_equal=True)
+        assert threaded.stations.equals(alone.stations, null_equal=True)
+
+
+def test_a_failing_draw_thread_is_an_error_not_a_hang(monkeypatch) -> None:
+    compiled = compile_scenario(with_run(scenario("reference-line"), units=3000))
+    monkeypatch.setattr(engine, "_PART", 64)
+    monkeypatch.setattr(engine, "_THREADED_DRAWS_MIN", 1)
+    monkeypatch.setattr(engine, "_draw_threads", lambda: 2)
+    sample = compiled.streams[2].sample
+    calls = 0
+
+    def failing(rng: Any, n: int, out: Any = None) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 5:
+            raise MemoryError("no room for samples")
+        return sample(rng, n, out=out)
+
+    streams = list(compiled.streams)
+    streams[2] = dataclasses.replace(streams[2], sample=failing)
+    with pytest.raises(MemoryError, match="no room"):
+        run_replication(dataclasses.replace(compiled, streams=streams), 1, 0, threads=2)
 
 
 @pytest.mark.parametrize("name", ["reference-line", "conwip-line", "single-desk"])

@@ -25,6 +25,7 @@ NEED_UNITS = 2
 NEED_EVENTS = 3
 STUCK = 4
 TIE = 5  # the serial-line recursion met simultaneous events at the window's edge: run the calendar
+PAUSED = 6  # the serial-line recursion reached the units drawn so far (IP_DRAWN): call it again
 
 # server states
 IDLE = 0
@@ -75,7 +76,8 @@ IP_PRODUCT_STREAM = 9
 IP_N_ORDERS = 10
 IP_N_PRIO = 11
 IP_SERIAL = 12  # 1: the line qualifies for the serial-line recursion (kernel_serial)
-N_IP = 13
+IP_DRAWN = 13  # serial-line recursion: units whose samples are drawn in every stream; -1 all
+N_IP = 14
 
 # layout of the float parameter vector `fp`
 FP_DURATION = 0  # inf: none

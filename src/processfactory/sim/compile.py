@@ -279,6 +279,7 @@ def compile_scenario(scn: Scenario) -> CompiledScenario:
     ip[K.IP_SERIAL] = int(
         _serial_line(scn, routes, servers, setup_kind, kanban, def_rate, tbf_stream, distances)
     )
+    ip[K.IP_DRAWN] = -1
 
     material = np.array(
         [(p.material_cost if p.material_cost is not None else scn.costs.material) for p in products]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -65,7 +66,15 @@ def kernel() -> Callable[..., None]:
 
 # Below this many samples in all, drawing the streams in threads costs more than it saves.
 _THREADED_DRAWS_MIN = 1 << 17
+# A stream is drawn this many samples at a time, always: its numbers depend on these parts
+# (a distribution may consume its generator differently for one long call than for several
+# short ones), never on the threads that draw them.
+_PART = 1 << 14
 _DRAW_POOL: tuple[int, ThreadPoolExecutor] | None = None
+
+
+def _draw_threads() -> int:
+    return os.cpu_count() or 1
 
 
 def _draw_pool() -> ThreadPoolExecutor:
@@ -74,7 +83,9 @@ def _draw_pool() -> ThreadPoolExecutor:
     survive a fork."""
     global _DRAW_POOL
     if _DRAW_POOL is None or _DRAW_POOL[0] != os.getpid():
-        pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="processfactory-draw")
+        pool = ThreadPoolExecutor(
+            max(_draw_threads() - 1, 1), thread_name_prefix="processfactory-draw"
+        )
         _DRAW_POOL = (os.getpid(), pool)
     return _DRAW_POOL[1]
 
@@ -83,11 +94,13 @@ class _Streams:
     """The replication's random streams, grown on demand (a stream's prefix never changes).
 
     All streams live in one buffer, ``samples`` (the kernel reads it in place): stream k is
-    ``samples[start[k]:start[k] + len[k]]``. Streams are independent generators, so with
-    ``threads`` > 1 (default: all cores) a large replication draws them side by side in threads
-    (numpy releases the GIL while it fills an array), in the background until ``ready()``; each
-    stream's numbers are the same either way. Workers running replications in parallel pass
-    ``threads=1``: the cores are busy already.
+    ``samples[start[k]:start[k] + len[k]]``, drawn from its own generator in parts of ``_PART``
+    samples. With ``threads`` > 1 (default: all cores) a large replication is drawn in the
+    background by the process's draw threads (numpy releases the GIL while it fills an array),
+    part by part, the first part of every stream first: the caller builds the kernel's state
+    meanwhile, and the serial-line recursion starts on the first parts while the rest are drawn
+    (``drawn``). Each stream's numbers are the same either way. Workers running replications
+    in parallel pass ``threads=1``: the cores are busy already.
     """
 
     def __init__(
@@ -97,33 +110,84 @@ class _Streams:
         streams = compiled.streams
         self.rngs = [stream_rng(seed, replication, k) for k in range(len(streams))]
         self._layout([s.expected for s in streams])
-
-        def draw(k: int, half: int) -> None:
-            # a stream is drawn in two halves, always, so that threads can share the work of
-            # five streams evenly; the numbers depend on the halves, never on the threads
-            a, n = int(self.start[k]), int(self.len[k])
-            lo, hi = (0, n // 2) if half == 0 else (n // 2, n)
-            streams[k].sample(self.rngs[k], hi - lo, out=self.samples[a + lo : a + hi])
-
-        def first_then_second(k: int) -> Future[None]:
-            draw(k, 0)
-            return _draw_pool().submit(draw, k, 1)
-
-        self._drawing: list[Future[Future[None]]] = []
-        threaded = (threads or os.cpu_count() or 1) > 1 and len(streams) > 1
-        if threaded and sum(s.expected for s in streams) >= _THREADED_DRAWS_MIN:
-            # drawn in the background: the caller builds the kernel's state meanwhile
+        # the parts, the first part of every stream first; part p of a stream is drawn only
+        # after its part p - 1 (one generator), whichever thread draws it
+        parts = [-(-int(n) // _PART) for n in self.len]
+        self._tasks = [(k, p) for p in range(max(parts)) for k in range(len(parts)) if p < parts[k]]
+        self._done: list[list[threading.Event]] = []
+        self._workers: list[Future[None]] = []
+        self._error: BaseException | None = None
+        threaded = (threads or os.cpu_count() or 1) > 1 and len(self._tasks) > 1
+        if threaded and int(self.len.sum()) >= _THREADED_DRAWS_MIN:
+            self._done = [[threading.Event() for _ in range(n)] for n in parts]
+            self._claim = itertools.count()
+            # the caller draws too whenever it waits: one thread fewer than cores
             pool = _draw_pool()
-            self._drawing = [pool.submit(first_then_second, k) for k in range(len(streams))]
+            self._workers = [pool.submit(self._work) for _ in range(_draw_threads() - 1)]
         else:
-            for k in range(len(streams)):
-                draw(k, 0)
-                draw(k, 1)
+            for k, p in self._tasks:
+                self._draw(k, p)
+
+    def _draw(self, k: int, p: int) -> None:
+        a, n = int(self.start[k]), int(self.len[k])
+        lo, hi = p * _PART, min((p + 1) * _PART, n)
+        self.compiled.streams[k].sample(self.rngs[k], hi - lo, out=self.samples[a + lo : a + hi])
+
+    def _draw_next(self) -> bool:
+        """Draw the next part nobody has taken yet; False when none is left."""
+        t = next(self._claim)
+        if t >= len(self._tasks) or self._error is not None:
+            return False
+        k, p = self._tasks[t]
+        try:
+            if p:
+                self._done[k][p - 1].wait()
+            if self._error is None:
+                self._draw(k, p)
+        except BaseException as exc:
+            # nobody may wait for a part that will never come
+            self._error = exc
+            for events in self._done:
+                for event in events:
+                    event.set()
+            raise
+        self._done[k][p].set()
+        return True
+
+    def _work(self) -> None:
+        while self._draw_next():
+            pass
+
+    def drawn(self, after: int = 0) -> int:
+        """Wait until more than ``after`` leading samples of every stream are drawn (drawing
+        meanwhile); return how many, or -1 once every stream is drawn whole."""
+        if not self._done:
+            return -1
+        upto = -1
+        for events in self._done:
+            n = len(events)
+            p = min(after // _PART, n - 1)
+            while not events[p].is_set() and self._draw_next():
+                pass
+            events[p].wait()
+            while p + 1 < n and events[p + 1].is_set():
+                p += 1
+            if p + 1 < n:
+                upto = (p + 1) * _PART if upto < 0 else min(upto, (p + 1) * _PART)
+        if upto < 0 or self._error is not None:
+            self.ready()
+        return upto
 
     def ready(self) -> None:
         """Wait until every stream is drawn (they may be drawn in the background)."""
-        while self._drawing:
-            self._drawing.pop(0).result().result()
+        if self._done:
+            while self._error is None and self._draw_next():
+                pass
+            for worker in self._workers:
+                worker.result()
+            if self._error is not None:
+                raise self._error
+        self._done = []
 
     def _layout(self, lens: list[int]) -> None:
         self.len = np.array(lens, np.int64)
@@ -181,11 +245,12 @@ class _State:
 
 def _ring_length(compiled: CompiledScenario) -> int:
     """Columns of the serial-line recursion's rings: a power of two longer than any finite
-    buffer and the CONWIP cap, and at least one per station."""
+    buffer and the CONWIP cap, and at least one per station and per saved scalar."""
+    from processfactory.sim import layout as KK
     from processfactory.sim.compile import UNLIMITED
 
     caps = [int(b) + 1 for b in compiled.stations["st_cap"] if b < UNLIMITED]
-    need = max([len(compiled.station_ids), int(compiled.ip[K.IP_CAP]) + 1, *caps])
+    need = max([len(compiled.station_ids), int(compiled.ip[K.IP_CAP]) + 1, KK.RF_SAVED, *caps])
     return 1 << (need - 1).bit_length()
 
 
@@ -317,9 +382,20 @@ def run_replication(
     serial = bool(compiled.ip[K.IP_SERIAL]) and not events
     while True:
         state = _build_state(compiled, streams, u_cap, ev_cap, events, serial)
-        streams.ready()
-        run((state.IA, state.FA, streams.samples))
         X, Y = state.IA, state.FA
+        if serial:
+            # the recursion reads every stream in unit order: it runs on the parts drawn so
+            # far while the draw threads go on, pausing where they have not got to yet
+            drawn = 0
+            while True:
+                drawn = streams.drawn(drawn)
+                X[KK.XP + K.IP_DRAWN] = drawn
+                run((X, Y, streams.samples))
+                if drawn < 0 or X[KK.XO + K.IO_STATUS] != K.PAUSED:
+                    break
+        else:
+            streams.ready()
+            run((X, Y, streams.samples))
         status = int(X[KK.XO + K.IO_STATUS])
         if status == K.NEED_SAMPLES:
             streams.grow(int(X[KK.XO + K.IO_NEED]))

@@ -133,7 +133,7 @@ from processfactory.sim.layout import (
 )
 
 
-@njit(cache=True, error_model="numpy", _nrt=False)
+@njit(cache=True, error_model="numpy", _nrt=False, nogil=True)
 def run_kernel(S):
     """Run one replication over the state S = (IA, FA, SP) built by ``processfactory.sim.engine``.
 

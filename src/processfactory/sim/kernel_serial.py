@@ -23,7 +23,9 @@ happens by T, so only the few units still in the line at T need clipping. Only s
 are kept (rings of recent starts and exits). What the recursion cannot see is the calendar's order
 among simultaneous events; it matters only at the window's edges (an event at the very moment the
 warm-up ends or the run stops): the recursion then stops with TIE and the engine runs the
-calendar.
+calendar. The engine may run the recursion while the random streams are still being drawn:
+it stops (PAUSED) at the units drawn so far (IP_DRAWN), saving the few scalars it carries from
+unit to unit, and the next call goes on from there.
 
 Part of the one kernel (see ``processfactory.sim.kernel``): ``run_kernel`` takes this path when
 the compiled scenario qualifies (``IP_SERIAL``) and no event log is asked for.
@@ -48,12 +50,15 @@ from processfactory.sim.codes import (
     IO_STATUS,
     IP_ARRIVAL_STREAM,
     IP_CAP,
+    IP_DRAWN,
     IP_POLICY,
     IP_SOURCE,
     IP_STOP_UNITS,
     IP_WARMUP_UNITS,
     NEED_SAMPLES,
     NEED_UNITS,
+    OK,
+    PAUSED,
     TIE,
     U_GOOD,
     U_WIP,
@@ -135,6 +140,7 @@ def run_serial(S):
     r_exit = b_RF + n * c_RF  # ring of exit times
     r_dep = r_exit + c_RF  # column j: the last departure from station j
     r_open = r_dep + c_RF  # column j: 1 while station j may still start units before T
+    r_save = r_open + c_RF  # the scalars a paused recursion resumes from
     cap0 = IA[b_STI + ST_CAP * c_STI + 0]
     k_stop = warm + stop_units - 1  # the unit whose exit stops the run
     W = 0.0 if warm == 0 else inf  # the window opens at the exit of unit warm - 1
@@ -148,20 +154,43 @@ def run_serial(S):
     avail = IA[b_SMI + S_LEN * c_SMI + arr_stream] if source == 1 else u_cap + 1
     short = arr_stream
     for j in range(n):
-        FA[r_dep + j] = 0.0
-        FA[r_open + j] = 1.0
-        FA[b_STF + ST_FIRST_COMPL * c_STF + j] = np.nan
-        FA[b_STF + ST_LAST_COMPL * c_STF + j] = np.nan
         k = IA[b_PI + (P_OPSTREAM + j) * c_PI + 0]
         if IA[b_SMI + S_LEN * c_SMI + k] < avail:
             avail = IA[b_SMI + S_LEN * c_SMI + k]
             short = k
-
+    # the caller may run the recursion while the streams are still being drawn: it stops
+    # (PAUSED) at the units drawn so far and is called again to go on from there
+    drawn = IA[XP + IP_DRAWN]
+    upto = avail if drawn < 0 or drawn > avail else drawn
     i = 0
+    if IA[XO + IO_STATUS] == PAUSED:
+        i = int(FA[r_save + 0])
+        a = FA[r_save + 1]
+        W = FA[r_save + 2]
+        T = FA[r_save + 3]
+        x_prev = FA[r_save + 4]
+        held = FA[r_save + 5] != 0.0
+        IA[XO + IO_STATUS] = OK
+    else:
+        for j in range(n):
+            FA[r_dep + j] = 0.0
+            FA[r_open + j] = 1.0
+            FA[b_STF + ST_FIRST_COMPL * c_STF + j] = np.nan
+            FA[b_STF + ST_LAST_COMPL * c_STF + j] = np.nan
+
     while True:
         # ------------------------------------------------------------ release of unit i
-        if i >= avail:
-            _need(S, short)
+        if i >= upto:
+            if i >= avail:
+                _need(S, short)
+            else:
+                FA[r_save + 0] = i
+                FA[r_save + 1] = a
+                FA[r_save + 2] = W
+                FA[r_save + 3] = T
+                FA[r_save + 4] = x_prev
+                FA[r_save + 5] = 1.0 if held else 0.0
+                IA[XO + IO_STATUS] = PAUSED
             return
         entry = 0.0
         if source == 1:

@@ -164,8 +164,10 @@ HF_ROWS = 1
 TODO = 0
 TD_ROWS = 1
 # the serial-line recursion's short histories (kernel_serial), RF_RING columns: n_st rings of
-# start times, a ring of exit times, then per station its last departure and whether it is open
-RF_ROWS_EXTRA = 3
+# start times, a ring of exit times, then per station its last departure and whether it is open,
+# then the RF_SAVED scalars a paused recursion resumes from
+RF_ROWS_EXTRA = 4
+RF_SAVED = 6
 
 GI_UNITS = GI_ROWS  # then max process batch rows: the units on a server
 ST_AREA = STI_ROWS  # then max transfer batch rows: the outbound area
