@@ -111,9 +111,16 @@ class _Units:
         release = _float_col(u, "release")
         exit_ = _float_col(u, "exit")
         # By the record's contract a unit with an exit time is good or scrapped, so one string
-        # comparison is enough (each costs more than all the numpy work on 10k units).
-        is_scrap = (u.get_column("status") == "scrap").to_numpy()
+        # comparison is enough (each costs more than all the numpy work on 10k units); most
+        # runs scrap nothing, and then no mask need be converted or combined.
+        scrapped = u.get_column("status") == "scrap"
         exited = (exit_ > ws) & (exit_ <= we)
+        if scrapped.any():
+            is_scrap = scrapped.to_numpy()
+            good, scrap = exited & ~is_scrap, exited & is_scrap
+        else:
+            is_scrap = scrap = np.zeros(len(exit_), np.bool_)
+            good = exited
         return cls(
             order_arrival=_float_col(u, "order_arrival"),
             release=release,
@@ -125,8 +132,8 @@ class _Units:
             material_cost=_float_col(u, "material_cost"),
             is_scrap=is_scrap,
             exited=exited,
-            good=exited & ~is_scrap,
-            scrap=exited & is_scrap,
+            good=good,
+            scrap=scrap,
         )
 
 
@@ -147,6 +154,13 @@ def _finite(values: np.ndarray) -> np.ndarray:
 def _mean(values: np.ndarray) -> float:
     finite = _finite(values)
     return float(finite.mean()) if finite.size else NAN
+
+
+def _masked_mean(values: np.ndarray, mask: np.ndarray) -> float:
+    """_mean(values[mask]) without copying the selection when no selected value is NaN/inf."""
+    n = np.count_nonzero(mask)
+    total = float(values.sum(where=mask)) if n else 0.0
+    return total / float(n) if n and math.isfinite(total) else _mean(values[mask])
 
 
 def _percentiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
@@ -177,13 +191,16 @@ def _percentiles(values: np.ndarray, qs: tuple[float, ...]) -> list[float]:
 def _pce(u: _Units) -> float:
     # a zero lead time has no meaningful ratio; leaving it out also avoids dividing by zero
     counted = u.good & (u.lead > 0)
-    return _mean(u.value_added[counted] / u.lead[counted])
+    ratio = np.divide(u.value_added, u.lead, out=np.zeros_like(u.lead), where=counted)
+    return _masked_mean(ratio, counted)
 
 
 def _unit_cost(record: RunRecord, u: _Units, wip: float, n_good: int) -> float:
     ctx = record.context
     hours = _window_hours(record)
-    material = float(np.nansum(u.material_cost[u.exited]))
+    material = float(u.material_cost.sum(where=u.exited))
+    if not math.isfinite(material):
+        material = float(np.nansum(u.material_cost[u.exited]))
     cost = ctx.labour_rate * ctx.operators * hours + material + ctx.holding_cost * wip * hours
     return _div(cost, float(n_good))
 
@@ -192,7 +209,10 @@ def _on_time_delivery(u: _Units, ws: float, we: float) -> float:
     due = u.due
     # NaN due compares False everywhere, so units without a due date drop out here; a NaN exit
     # fails exit <= due, so units still inside are late
-    counted = (due <= we) & (u.exited | (due > ws))
+    counted = due <= we
+    if not counted.any():
+        return NAN  # no due dates (or none by the window's end): nothing is counted
+    counted &= u.exited | (due > ws)
     on_time = counted & ~u.is_scrap & (u.exit <= due)
     return _div(float(np.count_nonzero(on_time)), float(np.count_nonzero(counted)))
 
@@ -345,7 +365,7 @@ def compute_kpis(record: RunRecord) -> dict[str, float | dict[str, float]]:
         "lead_time": lead_time,
         "lead_time_median": median,
         "lead_time_p90": p90,
-        "order_lead_time": _mean((u.exit - u.order_arrival)[u.exited]),
+        "order_lead_time": _masked_mean(u.exit - u.order_arrival, u.exited),
         "throughput": _div(float(n_good), length),
         "wip": wip,
         "littles_law_ratio": _div(wip, th_all * lead_time),

@@ -431,6 +431,8 @@ def _labels(names: list[str], codes: np.ndarray) -> pl.Series:
     good, good, ..., then the WIP), so the column is built run by run when there are few runs;
     otherwise gathered from a tiny Series (either is far faster than a string per unit)."""
     labels = pl.Series(names, dtype=pl.String)
+    if len(names) == 1:
+        return labels.new_from_index(0, len(codes))  # one product: nothing to look up
     cuts = np.flatnonzero(codes[1:] != codes[:-1]) + 1
     if len(codes) == 0 or len(cuts) > 64:
         return labels.gather(codes)
@@ -499,7 +501,11 @@ def _record(
             "walking": units["u_walk"][:n],
             "reworks": units["u_rework"][:n].astype(np.int32),
             "due": units["u_due"][:n],
-            "material_cost": compiled.material[prod],
+            "material_cost": (
+                np.full(n, compiled.material[0])
+                if len(compiled.material) == 1
+                else compiled.material[prod]
+            ),
         }
     )
     acc = stats["acc"]
