@@ -17,6 +17,7 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 
 from processfactory.web.game.routing import websocket_urlpatterns  # noqa: E402
+from processfactory.web.warmup import start_kernel_warm_up  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
@@ -26,3 +27,6 @@ application = ProtocolTypeRouter(
         ),
     }
 )
+
+# what-if predictions run the simulation kernel: load it now, not on the first one
+start_kernel_warm_up()

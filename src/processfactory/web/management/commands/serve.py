@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from processfactory.web.demo_logins import DEMO_LOGINS, DEMO_PASSWORD
+from processfactory.web.warmup import start_kernel_warm_up, warm_up_enabled
 
 
 def site_url(addr: str, port: int) -> str:
@@ -39,5 +40,16 @@ class Command(BaseCommand):
         addr, port = options["addr"], options["port"]
         self.stdout.write(banner(addr, port))
         self.stdout.flush()
+
+        def report(message: str) -> None:
+            self.stdout.write(message)
+            self.stdout.flush()
+
+        if warm_up_enabled():
+            report(
+                "Loading the simulation kernel in the background "
+                "(compiled on the first start after an install: about a minute)."
+            )
+            start_kernel_warm_up(report)
         addrport = f"[{addr}]:{port}" if ":" in addr else f"{addr}:{port}"
         call_command("runserver", addrport, use_reloader=False, use_ipv6=":" in addr)
