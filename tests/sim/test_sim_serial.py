@@ -280,3 +280,29 @@ def test_a_change_to_any_kernel_module_drops_the_cached_kernel(tmp_path) -> None
     (sim / "kernel_serial.py").write_text("# changed\n")
     _drop_stale_kernel_cache(sim)
     assert not entry.exists()
+
+
+def test_the_cached_kernel_in_numbas_own_cache_folder_is_dropped_too(tmp_path, monkeypatch) -> None:
+    # NUMBA_CACHE_DIR moves numba's cache to <dir>/<source folder name>_<sha1 of its path>
+    import hashlib
+    import os
+
+    sim = tmp_path / "src" / "sim"
+    sim.mkdir(parents=True)
+    (tmp_path / "src" / "eventlog").mkdir()
+    (tmp_path / "src" / "eventlog" / "schema.py").write_text("EV_START = 1\n")
+    for name in ("kernel.py", "layout.py", "codes.py"):
+        (sim / name).write_text(f"# {name}\n")
+    custom = tmp_path / "numba-cache"
+    monkeypatch.setenv("NUMBA_CACHE_DIR", str(custom))
+    folder = os.path.abspath(sim)
+    cache = custom / f"sim_{hashlib.sha1(folder.encode()).hexdigest()}"
+    _drop_stale_kernel_cache(sim)  # nothing cached yet: the folder is made and stamped
+    assert (cache / "kernel.sources").exists()
+    entry = cache / "kernel.run_kernel-1.py311.nbi"
+    entry.write_text("cached")
+    _drop_stale_kernel_cache(sim)  # same sources: kept
+    assert entry.exists()
+    (sim / "layout.py").write_text("# changed\n")
+    _drop_stale_kernel_cache(sim)
+    assert not entry.exists()

@@ -29,6 +29,19 @@ class SimulationError(RuntimeError):
 _SIM_DIR = Path(__file__).resolve().parent
 
 
+def _kernel_cache_dirs(here: Path) -> list[Path]:
+    """Where numba caches the kernel: ``__pycache__`` next to the source, and, when
+    ``NUMBA_CACHE_DIR`` is set, the folder numba names after the source's folder in it."""
+    dirs = [here / "__pycache__"]
+    custom = os.environ.get("NUMBA_CACHE_DIR")
+    if custom:
+        # numba's _UserProvidedCacheLocator: <parent name>_<sha1 of the absolute folder>
+        folder = os.path.abspath(here)
+        digest = hashlib.sha1(folder.encode()).hexdigest()
+        dirs.append(Path(custom) / f"{os.path.basename(folder)}_{digest}")
+    return dirs
+
+
 def _drop_stale_kernel_cache(here: Path = _SIM_DIR) -> None:
     """numba checks a cached function against its own source file only, but the kernel is
     compiled from several modules (its callees and constants are baked into run_kernel's cache
@@ -37,19 +50,20 @@ def _drop_stale_kernel_cache(here: Path = _SIM_DIR) -> None:
     sources = [*sorted(here.glob("kernel*.py")), here / "layout.py", here / "codes.py"]
     sources.append(here.parent / "eventlog" / "schema.py")
     digest = hashlib.sha256(b"".join(p.read_bytes() for p in sources)).hexdigest()
-    cache = here / "__pycache__"
-    stamp = cache / "kernel.sources"
-    try:
-        if stamp.exists() and stamp.read_text() == digest:
-            return
-        for f in cache.glob("kernel*.nb[ic]"):
-            f.unlink(missing_ok=True)
-        # written whole or not at all: a process reading it meanwhile must not see it empty
-        partial = cache / f"kernel.sources.{os.getpid()}"
-        partial.write_text(digest)
-        partial.replace(stamp)
-    except OSError:
-        pass
+    for cache in _kernel_cache_dirs(here):
+        stamp = cache / "kernel.sources"
+        try:
+            if stamp.exists() and stamp.read_text() == digest:
+                continue
+            cache.mkdir(parents=True, exist_ok=True)  # stamped before numba caches there
+            for f in cache.glob("kernel*.nb[ic]"):
+                f.unlink(missing_ok=True)
+            # written whole or not at all: a process reading it meanwhile must not see it empty
+            partial = cache / f"kernel.sources.{os.getpid()}"
+            partial.write_text(digest)
+            partial.replace(stamp)
+        except OSError:
+            pass
 
 
 def kernel() -> Callable[..., None]:
