@@ -10,7 +10,10 @@ window's edges the recursion hands over to the calendar, which then gives the re
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -259,50 +262,48 @@ def test_an_event_log_is_written_by_the_calendar() -> None:
     assert_same_run(run_replication(compiled, 1, 0), logged)
 
 
-def test_a_change_to_any_kernel_module_drops_the_cached_kernel(tmp_path) -> None:
-    # numba checks a cache entry against its own file only; run_kernel's entry also holds
-    # kernel_serial's code and layout's constants, so any of them changing must drop it
-    sim = tmp_path / "sim"
+def kernel_sources(root: Path) -> Path:
+    """A stand-in for the package's sim folder (the kernel's modules) and eventlog/schema.py."""
+    sim = root / "sim"
     (sim / "__pycache__").mkdir(parents=True)
-    (tmp_path / "eventlog").mkdir()
-    (tmp_path / "eventlog" / "schema.py").write_text("EV_START = 1\n")
+    (root / "eventlog").mkdir()
+    (root / "eventlog" / "schema.py").write_text("EV_START = 1\n")
     for name in ("kernel.py", "kernel_serial.py", "layout.py", "codes.py"):
         (sim / name).write_text(f"# {name}\n")
+    return sim
+
+
+def assert_kept_until_a_source_changes(sim: Path, entry: Path, source: str) -> None:
+    entry.write_text("cached")
+    _drop_stale_kernel_cache(sim)  # same sources: kept
+    assert entry.exists()
+    (sim / source).write_text("# changed\n")
+    _drop_stale_kernel_cache(sim)
+    assert not entry.exists()
+
+
+def test_a_change_to_any_kernel_module_drops_the_cached_kernel(tmp_path: Path) -> None:
+    # numba checks a cache entry against its own file only; run_kernel's entry also holds
+    # kernel_serial's code and layout's constants, so any of them changing must drop it
+    sim = kernel_sources(tmp_path)
     entry = sim / "__pycache__" / "kernel.run_kernel-1.py311.nbi"
     other = sim / "__pycache__" / "other.nbi"
     for f in (entry, other):
         f.write_text("cached")
     _drop_stale_kernel_cache(sim)  # no stamp yet: whatever is cached is of unknown sources
     assert not entry.exists() and other.exists()
-    entry.write_text("cached")
-    _drop_stale_kernel_cache(sim)  # same sources: kept
-    assert entry.exists()
-    (sim / "kernel_serial.py").write_text("# changed\n")
-    _drop_stale_kernel_cache(sim)
-    assert not entry.exists()
+    assert_kept_until_a_source_changes(sim, entry, "kernel_serial.py")
 
 
-def test_the_cached_kernel_in_numbas_own_cache_folder_is_dropped_too(tmp_path, monkeypatch) -> None:
+def test_the_cached_kernel_in_numbas_own_cache_folder_is_dropped_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # NUMBA_CACHE_DIR moves numba's cache to <dir>/<source folder name>_<sha1 of its path>
-    import hashlib
-    import os
-
-    sim = tmp_path / "src" / "sim"
-    sim.mkdir(parents=True)
-    (tmp_path / "src" / "eventlog").mkdir()
-    (tmp_path / "src" / "eventlog" / "schema.py").write_text("EV_START = 1\n")
-    for name in ("kernel.py", "layout.py", "codes.py"):
-        (sim / name).write_text(f"# {name}\n")
+    sim = kernel_sources(tmp_path)
     custom = tmp_path / "numba-cache"
     monkeypatch.setenv("NUMBA_CACHE_DIR", str(custom))
     folder = os.path.abspath(sim)
     cache = custom / f"sim_{hashlib.sha1(folder.encode()).hexdigest()}"
     _drop_stale_kernel_cache(sim)  # nothing cached yet: the folder is made and stamped
     assert (cache / "kernel.sources").exists()
-    entry = cache / "kernel.run_kernel-1.py311.nbi"
-    entry.write_text("cached")
-    _drop_stale_kernel_cache(sim)  # same sources: kept
-    assert entry.exists()
-    (sim / "layout.py").write_text("# changed\n")
-    _drop_stale_kernel_cache(sim)
-    assert not entry.exists()
+    assert_kept_until_a_source_changes(sim, cache / "kernel.run_kernel-1.py311.nbi", "layout.py")

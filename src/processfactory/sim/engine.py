@@ -109,12 +109,12 @@ class _Streams:
 
     All streams live in one buffer, ``samples`` (the kernel reads it in place): stream k is
     ``samples[start[k]:start[k] + len[k]]``, drawn from its own generator in parts of ``_PART``
-    samples. With ``threads`` > 1 (default: all cores) a large replication is drawn in the
-    background by the process's draw threads (numpy releases the GIL while it fills an array),
-    part by part, the first part of every stream first: the caller builds the kernel's state
-    meanwhile, and the serial-line recursion starts on the first parts while the rest are drawn
-    (``drawn``). Each stream's numbers are the same either way. Workers running replications
-    in parallel pass ``threads=1``: the cores are busy already.
+    samples. With ``threads`` > 1 (default: all cores) a large replication is drawn part by
+    part, the first part of every stream first, by the process's draw threads (one fewer than
+    cores; numpy releases the GIL while it fills an array) and by the caller whenever it waits:
+    the caller builds the kernel's state meanwhile, and the serial-line recursion starts on the
+    first parts while the rest are drawn (``drawn``). Each stream's numbers are the same either
+    way. Workers running replications in parallel pass ``threads=1``: the cores are busy already.
     """
 
     def __init__(
