@@ -55,3 +55,23 @@ def _fast_password_hashing(settings: Any) -> None:
     """Every web test hashes passwords with a fast hasher: the personas log in hundreds of times
     (the permission matrices), and the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_session_left_on_the_test_database(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """On PostgreSQL, end every other session on this worker's test database before it is
+    dropped. Code run inside an event loop in a test's thread (asyncio.run around the game's
+    consumers, Playwright's loop) gets its own Django connection in that loop's context, which
+    no teardown closes; the database could then not be dropped ("being accessed by other
+    users") and stayed behind."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
