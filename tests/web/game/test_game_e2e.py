@@ -72,8 +72,8 @@ class Server:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """Daphne on a free port, serving a fresh database with the demo data."""
-    # the trainer's predictions run the simulation kernel in the server: compile it (on a fresh
-    # clone, about a minute) or load it here first, so that the server only loads the cache
+    # the trainer's predictions run the simulation kernel in the server: compile it here first
+    # (on a fresh clone, about a minute), so that the server's start-up only loads the cache
     from processfactory.sim.replications import warm_up_kernel
 
     warm_up_kernel()
@@ -350,8 +350,9 @@ def test_an_online_day_in_english_three_phones_three_rounds(
         if number > 1:
             # the next round's prediction (the plan's levers are ticked already)
             expect(control.locator("#levers")).to_contain_text(f"Levers before round {number}")
-            # the server's first prediction loads numba and the compiled kernel: on a freshly
-            # built environment under the full suite's load that has taken over 15 s
+            # the server loads the compiled kernel in the background as it starts, and a
+            # prediction asked for before then waits for it: on a freshly built environment
+            # under the full suite's load that has taken over 15 s
             control.get_by_role("button", name="Predict (simulate the round)").click(
                 timeout=120_000
             )
@@ -501,7 +502,7 @@ def test_a_floor_day_in_russian_survives_a_phone_going_offline(
 
     for number in (1, 2, 3):
         if number > 1:
-            # as in the English day: the server's first prediction may take over 15 s
+            # as in the English day: the first prediction may wait for the kernel's load
             control.get_by_role("button", name="Прогноз (смоделировать раунд)").click(
                 timeout=120_000
             )
