@@ -3,7 +3,9 @@ list as an XLSX file, and reading numbers off pages.
 
 ``BrowserLog`` listens to a Playwright browser context: console errors, uncaught page errors,
 requests that failed or answered 4xx/5xx, and requests to any host but the live server's
-(the app serves its JavaScript itself, never from a CDN).
+(the app serves its JavaScript itself, never from a CDN). One failure is not a problem: a
+request the browser cancelled (``net::ERR_ABORTED``) because its page went on to another
+document first, as when a participant submits a form before its script has arrived.
 """
 
 from __future__ import annotations
@@ -19,38 +21,68 @@ from openpyxl import Workbook
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 # URLs that never reach a network: inline data, blobs, the blank page
 LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
+# how Chromium reports a request it cancelled itself
+ABORTED = "net::ERR_ABORTED"
 
 
 @dataclasses.dataclass
 class BrowserLog:
     """Everything that went wrong in the watched browser contexts, one line each."""
 
-    problems: list[str] = dataclasses.field(default_factory=list)
+    found: list[str] = dataclasses.field(default_factory=list)
+    # documents each frame has shown so far, and the cancelled requests with the count their
+    # frame had when they were sent (the cancellation and the next document's arrival may be
+    # reported in either order, so they are matched when the problems are read)
+    _documents: dict[Any, int] = dataclasses.field(default_factory=dict)
+    _cancelled: list[tuple[str, Any, int]] = dataclasses.field(default_factory=list)
+    _sent_in: dict[Any, int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def problems(self) -> list[str]:
+        """What went wrong, less the requests cancelled because their page moved on."""
+        left = [line for line, frame, seen in self._cancelled if self._documents[frame] == seen]
+        return self.found + left
 
     def watch(self, context: Any) -> Any:
+        context.on("page", self._on_page)
         context.on("console", self._on_console)
-        context.on("weberror", lambda error: self.problems.append(f"page error: {error.error}"))
+        context.on("weberror", lambda error: self.found.append(f"page error: {error.error}"))
         context.on("requestfailed", self._on_request_failed)
         context.on("response", self._on_response)
         context.on("request", self._on_request)
         return context
 
+    def _on_page(self, page: Any) -> None:
+        page.on("framenavigated", self._on_document)
+
+    def _on_document(self, frame: Any) -> None:
+        self._documents[frame] = self._documents.get(frame, 0) + 1
+
     def _on_console(self, message: Any) -> None:
         if message.type == "error":
-            self.problems.append(f"console error: {message.text} ({message.location})")
+            self.found.append(f"console error: {message.text} ({message.location})")
 
     def _on_request_failed(self, request: Any) -> None:
-        self.problems.append(f"request failed: {request.method} {request.url}: {request.failure}")
+        line = f"request failed: {request.method} {request.url}: {request.failure}"
+        sent_in = self._sent_in.pop(request, None)
+        if request.failure == ABORTED and sent_in is not None:
+            self._cancelled.append((line, request.frame, sent_in))
+        else:
+            self.found.append(line)
 
     def _on_response(self, response: Any) -> None:
+        self._sent_in.pop(response.request, None)
         if response.status >= 400:
             method = response.request.method
-            self.problems.append(f"HTTP {response.status}: {method} {response.url}")
+            self.found.append(f"HTTP {response.status}: {method} {response.url}")
 
     def _on_request(self, request: Any) -> None:
         parts = urlsplit(request.url)
         if parts.scheme not in LOCAL_SCHEMES and parts.hostname not in LOCAL_HOSTS:
-            self.problems.append(f"request leaves the live server: {request.url}")
+            self.found.append(f"request leaves the live server: {request.url}")
+        if not request.is_navigation_request():
+            frame = request.frame
+            self._sent_in[request] = self._documents.setdefault(frame, 0)
 
 
 # ---------------------------------------------------------------------------------------------

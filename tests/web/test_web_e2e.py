@@ -281,3 +281,34 @@ def test_the_browser_log_catches_console_errors_and_requests_to_other_hosts(
     assert any("console error: boom" in problem for problem in log.problems), log.problems
     assert any("leaves the live server" in problem for problem in log.problems), log.problems
     assert any("request failed" in problem for problem in log.problems), log.problems
+
+
+def test_the_browser_log_forgives_only_requests_cancelled_because_the_page_moved_on(
+    open_page: Callable[[str], Page], log: BrowserLog
+) -> None:
+    held: list[Any] = []
+    page = open_page("ru-RU")
+    # the script never arrives while the page is shown: the visitor leaves before it does
+    page.route("**/static/held.js", lambda route: held.append(route))
+    page.goto("/accounts/login/")
+    page.set_content('<script src="/static/held.js"></script>', wait_until="commit")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the script was not asked for"
+    page.goto("/accounts/login/")
+    expect(page.locator("main h1")).to_have_text("Войти")
+    assert log.problems == []
+
+    # the browser cancels a request while the page stays: that is still reported
+    page.route("**/static/cancelled.js", lambda route: route.abort("aborted"))
+    page.evaluate(
+        """() => new Promise(done => {
+            const script = document.createElement("script");
+            script.src = "/static/cancelled.js";
+            script.onerror = done;
+            document.head.append(script);
+        })"""
+    )
+    assert any("cancelled.js: net::ERR_ABORTED" in line for line in log.problems), log.problems
