@@ -6,8 +6,10 @@ import pickle
 from textwrap import dedent
 
 import pytest
+import yaml
 
 from processfactory.scenario import Problem, ScenarioError, parse_scenario
+from processfactory.scenario.loader import library_names, library_path
 
 
 def problems(text: str) -> list[Problem]:
@@ -260,6 +262,81 @@ def test_several_semantic_problems_are_reported_together() -> None:
         (5, "operators[0].skills[1]"),
     ]
     assert "duplicate station id 'a'" in found[1].message
+
+
+def test_field_errors_and_reference_errors_are_reported_in_one_reading() -> None:
+    found = problems(
+        """
+        name: x
+        stations:
+          - {id: a, time: {dist: lognormal, mean: 1}}
+          - {id: b, time: 1, bufer: 2}
+          - {id: b, time: 1}
+        operators:
+          - {id: broken, skills: []}
+          - {id: o, count: 0, skills: [a, zz]}
+        products:
+          - {id: p, share: -1, routing: [a, c]}
+        release: {policy: push, orders: [{product: q}], colour: red}
+        run: {units: 10}
+        """
+    )
+    assert [(p.line, p.path) for p in found] == [
+        (3, "stations[0].time.cv"),
+        (4, "stations[1].bufer"),
+        (5, "stations[2].id"),
+        (7, "operators[0].skills"),
+        (8, "operators[1].count"),
+        # the operator before it is left out, and this one still has its own index
+        (8, "operators[1].skills[1]"),
+        (10, "products[0].share"),
+        (10, "products[0].routing[1]"),
+        (11, "release.orders[0].product"),
+        (11, "release.colour"),
+    ]
+    assert found[2].message == "duplicate station id 'b' (already used by stations[1])"
+    assert "unknown station 'zz'" in found[5].message
+    assert "unknown station 'c'" in found[7].message
+    assert "unknown product 'q'" in found[8].message
+
+
+def test_a_broken_station_is_still_known_by_its_id() -> None:
+    # the routing, the skills and the rework all name `b`, whose own time is wrong: one problem
+    found = only(
+        """
+        name: x
+        stations:
+          - {id: a, time: 1, defects: {rate: 0.1, action: rework, rework_at: b}}
+          - {id: b, time: {dist: gamma, mean: -2, cv: 1}}
+        operators: [{id: o, skills: [b, a]}]
+        products: [{id: p, routing: [a, b], times: {b: 2}}]
+        run: {units: 10}
+        """
+    )
+    assert found.path == "stations[1].time.mean"
+
+
+def test_checks_that_need_the_whole_scenario_wait_for_it() -> None:
+    # the first operator's skills are broken, so it is left out: `a` is not then said to lack one
+    found = only(
+        """
+        name: x
+        stations: [{id: a, time: 1}, {id: b, time: 1}]
+        operators: [{id: o, skills: a}, {id: p, skills: [b]}]
+        run: {units: 10}
+        """
+    )
+    assert found.path == "operators[0].skills"
+
+
+@pytest.mark.parametrize("name", library_names())
+def test_one_broken_time_in_a_built_in_scenario_is_its_only_problem(name: str) -> None:
+    data = yaml.safe_load(library_path(name).read_text(encoding="utf-8"))
+    data["stations"][-1]["time"] = {"dist": "exponential", "mean": -1}
+    with pytest.raises(ScenarioError) as info:
+        parse_scenario(yaml.safe_dump(data, allow_unicode=True), source="s.yaml")
+    paths = [p.path for p in info.value.problems]
+    assert paths == [f"stations[{len(data['stations']) - 1}].time.mean"]
 
 
 def test_missing_field_points_at_the_mapping_that_lacks_it() -> None:

@@ -11,9 +11,20 @@ Each problem is reported as ``(path, message)`` with the path in the loader's fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
+from typing import Any
 
-from processfactory.scenario.model import Scenario
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from processfactory.scenario.model import (
+    Identifier,
+    Operator,
+    Product,
+    Release,
+    Scenario,
+    Station,
+)
 
 Finding = tuple[str, str]
 
@@ -331,4 +342,102 @@ def check_scenario(scn: Scenario) -> list[tuple[str, str]]:
     ]
 
 
-__all__ = ["check_scenario"]
+# ---------------------------------------------------------------------------------------------
+# The references of a scenario the model rejected
+
+# what a broken station becomes while its references are checked: only its id matters
+_STAND_IN_TIME = {"dist": "deterministic", "value": 1.0}
+# list sections: their item model, and what stands in for a broken item's required fields
+# (None: an operator that cannot be mended goes; nothing refers to it)
+_ITEMS: dict[str, tuple[type[BaseModel], dict[str, Any] | None]] = {
+    "stations": (Station, {"time": _STAND_IN_TIME}),
+    "products": (Product, {}),
+    "operators": (Operator, None),
+}
+_IDENTIFIER: TypeAdapter[str] = TypeAdapter(Identifier)
+_ITEM_PATH = re.compile(rf"\b({'|'.join(_ITEMS)})\[(\d+)\]")
+
+
+def _salvaged(item: Any, model: type[BaseModel], stand_in: dict[str, Any] | None) -> Any:
+    """A broken item without its broken fields (a required one stood in for), or, when that
+    does not validate, only its id and the stand-ins; None when it goes."""
+    if not isinstance(item, dict):
+        return None
+    fixed = dict(item)
+    for _ in range(len(item) + 1):
+        try:
+            model.model_validate(fixed)
+        except ValidationError as exc:
+            fields = {err["loc"][0] if err["loc"] else "" for err in exc.errors()}
+        else:
+            return fixed
+        replace = {f: v for f, v in (stand_in or {}).items() if f in fields and fixed.get(f) != v}
+        drop = fields - replace.keys()
+        if "" in fields or "id" in fields or not drop <= fixed.keys():
+            break
+        fixed = {f: v for f, v in fixed.items() if f not in drop} | replace
+    if stand_in is None:
+        return None
+    try:
+        return {"id": _IDENTIFIER.validate_python(item.get("id")), **stand_in}
+    except ValidationError:
+        return None
+
+
+def _valid_parts(data: dict[str, Any]) -> tuple[Scenario, dict[str, list[int]]] | None:
+    """The scenario made of ``data``'s valid parts, and for each list section the index in
+    ``data`` of every item kept. A broken item or release loses its broken fields (see
+    ``_salvaged``), and any other broken section takes its default. None when even that does
+    not validate (the station list itself is missing or empty, say)."""
+    parts = {"name": "", **data}
+    if "release" in parts:
+        release = _salvaged(parts.pop("release"), Release, None)
+        parts |= {"release": release} if release is not None else {}
+    kept: dict[str, list[int]] = {}
+    for key, (model, stand_in) in _ITEMS.items():
+        items = parts.get(key)
+        if isinstance(items, list):
+            salvaged = [_salvaged(it, model, stand_in) for it in items]
+            kept[key] = [i for i, it in enumerate(salvaged) if it is not None]
+            parts[key] = [it for it in salvaged if it is not None]
+    for _ in range(len(parts)):
+        try:
+            return Scenario.model_validate(parts), kept
+        except ValidationError as exc:
+            broken = {err["loc"][0] for err in exc.errors() if err["loc"]}
+            if not broken or broken & _ITEMS.keys():
+                return None
+            for section in broken:
+                parts.pop(str(section), None)
+            parts.setdefault("name", "")
+    return None
+
+
+def check_valid_parts(data: dict[str, Any]) -> list[Finding]:
+    """The id problems (duplicates, references to unknown stations or products, translations)
+    and idle operators of a scenario the model rejected, found on its valid parts, so that one
+    reading of the file reports them beside the field errors. The other checks need the whole
+    scenario: a part left out could make them see a problem that is not there."""
+    valid = _valid_parts(data)
+    if valid is None:
+        return []
+    scn, kept = valid
+    known = {st.id for st in scn.stations}
+    findings = [
+        *_duplicates("station", "stations", [st.id for st in scn.stations]),
+        *_duplicates("operator", "operators", [op.id for op in scn.operators]),
+        *_duplicates("product", "products", [p.id for p in scn.products]),
+        *_references(scn, known),
+        *_translations(scn, known),
+    ]
+    if len(scn.products) == len(data.get("products") or ()):
+        # (a product left out would take its routing's stations out of the visited ones)
+        findings += _idle_operators(scn, _routings(scn))
+
+    def in_data(match: re.Match[str]) -> str:
+        return f"{match[1]}[{kept[match[1]][int(match[2])]}]"
+
+    return [(_ITEM_PATH.sub(in_data, path), _ITEM_PATH.sub(in_data, m)) for path, m in findings]
+
+
+__all__ = ["check_scenario", "check_valid_parts"]

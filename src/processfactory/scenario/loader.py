@@ -5,7 +5,8 @@ field path where it is, in words a non-programmer can act on, and all problems a
 once (a YAML that has five mistakes should not take five runs to fix). Validation has three
 layers: the YAML itself (syntax, duplicate keys), the pydantic model (types, ranges, unknown
 fields) and the semantic checks of :mod:`processfactory.scenario.checks` (references between
-objects, routings that cannot finish, deadlocks).
+objects, routings that cannot finish, deadlocks). When the model rejects some fields, the
+checks of ids and references still run on the valid parts, in the same reading.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Annotated, Any, Literal, Union, get_args, get_origin
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from processfactory.scenario.checks import check_scenario
+from processfactory.scenario.checks import check_scenario, check_valid_parts
 from processfactory.scenario.distributions import Deterministic, Distribution
 from processfactory.scenario.model import Identifier, Scenario
 
@@ -530,10 +531,13 @@ def parse_scenario(text: str, source: str = _STRING_SOURCE) -> Scenario:
             _located(root, source, e["loc"], _message(e), on_key=e["type"] == "extra_forbidden")
             for e in errors
         ]
-        raise ScenarioError(_in_line_order(problems)) from None
+        # what can be checked on the valid parts is reported in the same reading
+        findings = check_valid_parts(data)
+    else:
+        findings = check_scenario(scenario)
     problems += [
         replace(_located(root, source, _parse_path(path), message, on_key=False), path=path)
-        for path, message in check_scenario(scenario)
+        for path, message in findings
     ]
     if problems:
         raise ScenarioError(_in_line_order(problems))

@@ -162,6 +162,10 @@ and ranges, the loader checks that:
   transfer batch; kanban cards are only set under policy `kanban`, which needs at least one,
   and kanban is not combined with rework;
 - either every station has a `position` or none has, and `layout.transport` has positions.
+
+When some fields are wrong, the ids, references and operator groups are still checked in the
+same reading, on the rest of the file (a station whose own fields are wrong still counts by its
+id). The other checks wait until the fields are right, as they need the whole scenario.
 """
 
 
