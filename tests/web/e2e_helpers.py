@@ -50,6 +50,7 @@ class BrowserLog:
         context.on("requestfailed", self._on_request_failed)
         context.on("response", self._on_response)
         context.on("request", self._on_request)
+        context.on("requestfinished", lambda request: self._sent_in.pop(request, None))
         return context
 
     def _on_page(self, page: Any) -> None:
@@ -71,7 +72,6 @@ class BrowserLog:
             self.found.append(line)
 
     def _on_response(self, response: Any) -> None:
-        self._sent_in.pop(response.request, None)
         if response.status >= 400:
             method = response.request.method
             self.found.append(f"HTTP {response.status}: {method} {response.url}")

@@ -88,7 +88,8 @@ REDIS_URL = os.environ.get("PF_REDIS_URL", "").strip()
 if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
-            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            # channels_redis's, with a receive that surely ends when cancelled (see the module)
+            "BACKEND": "processfactory.web.game.layers.RedisChannelLayer",
             # redis-py 8 reads with a 5-second socket timeout by default, the time the layer's
             # blocking receive (BZPOPMIN) waits on the server: an idle socket's receive then
             # fails and its consumer is closed (django/channels_redis#422). A longer timeout
