@@ -30,6 +30,7 @@ sync test: pytest-asyncio is not installed; websocket tests need
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime
 import uuid
 from collections.abc import Awaitable, Callable
@@ -156,6 +157,14 @@ def run(coroutine_function: Callable[..., Awaitable[T]], *args: Any) -> T:
     """Run an async test body from a sync test (sync ORM calls inside go through
     ``database_sync_to_async``)."""
     return async_to_sync(coroutine_function)(*args)
+
+
+def in_own_loop(coroutine_function: Callable[[], Awaitable[T]]) -> T:
+    """Run an async body (no database) in an event loop of its own, in a thread of its own: a
+    browser test earlier in this process (the shared Playwright fixture) keeps an event loop
+    running in this thread, where ``asyncio.run()`` is refused."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coroutine_function()).result()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,11 +8,9 @@ they are skipped without Redis.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import os
 import random
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import pytest
@@ -20,17 +18,11 @@ from channels.layers import get_channel_layer
 from channels_redis.core import RedisChannelLayer as ChannelsRedisLayer
 
 from processfactory.web.game.layers import RedisChannelLayer
+from web.game.conftest import in_own_loop
 
 needs_redis = pytest.mark.skipif(
     not os.environ.get("PF_REDIS_URL"), reason="needs Redis (set PF_REDIS_URL)"
 )
-
-
-def in_own_loop(body: Callable[[], Awaitable[None]]) -> None:
-    """Run ``body`` in a loop of its own, in a thread of its own (the browser tests' loop may
-    run in this one)."""
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, body()).result()
 
 
 async def stubborn_receive(self: Any, channel: str) -> dict[str, Any]:

@@ -19,7 +19,6 @@ stored at the last station. The server always runs on SQLite here (``DATABASE_UR
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import contextlib
 import json
 import time
@@ -30,6 +29,7 @@ from typing import Any
 
 import pytest
 
+from web.game.conftest import in_own_loop
 from web.game.daphne_server import free_port, manage, query, server_env, start_daphne
 
 websockets = pytest.importorskip("websockets")
@@ -280,10 +280,7 @@ def test_acked_events_survive_kill_9_restarts(tmp_path: Path) -> None:
         return world, phones, finished
 
     started = time.monotonic()
-    # in a thread of its own: a browser test earlier in this process (the shared Playwright
-    # fixture) keeps an event loop running in this thread, where asyncio.run() is refused
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        world, phones, finished = pool.submit(asyncio.run, play()).result()
+    world, phones, finished = in_own_loop(play)
     print(
         f"{KILLS} kills in {time.monotonic() - started:.1f} s: {len(world.sent)} events sent,"
         f" {len(set(world.acked))} acked ({world.duplicates} as duplicates),"
